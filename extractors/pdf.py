@@ -1,0 +1,190 @@
+"""PDF extractor: performance target tables printed as ruled PDF forms, into :class:`Form`\\ s.
+
+The chain, each step a small function over plain data (only the first touches the file)::
+
+    iter_page_grids   file -> PageGrid per page (cells with their text, loose text lines)
+    page_blocks       PageGrid -> tables and lines in print order, with their page
+    group_forms       blocks -> one chunk per form, cut at each printed title
+    split_rows        chunk -> header rows | indicator-table segments (cut at the column heads)
+    read_header       header rows -> fields            (extractors.pdf_header)
+    read_indicators   segments -> IndicatorRow rows    (extractors.pdf_tables)
+
+Forms are found by their printed title, tables by their ruling, fields by the shared label
+vocabulary of :mod:`extractors.layouts`; nothing here knows a sample's words or counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.errors import NotATargetTable, NoTextLayer, NoUnicodeMap, UnknownLayout
+from extractors.layouts import (
+    TABLE_HEADING_RE,
+    YEAR_RE,
+    default_money_unit,
+    find_title,
+    find_year,
+)
+from extractors.model import Form, Layout
+from extractors.pdf_grid import Cell, PageGrid, TableGrid, TextLine
+from extractors.pdf_header import HeaderRow, read_header
+from extractors.pdf_pages import iter_page_grids
+from extractors.pdf_settings import PdfSettings
+from extractors.pdf_tables import TARGET, Columns, Segment, aligned, header_columns, read_indicators
+
+__all__ = ["PdfSettings", "read_pdf_forms"]
+
+Block = TextLine | TableGrid
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A block and where it was printed; ``opens_page``: the first table of its page."""
+
+    page: int
+    block: Block
+    opens_page: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FormChunk:
+    """Everything printed from one form's title up to the next title."""
+
+    layout: Layout
+    page: int
+    blocks: tuple[Placed, ...]
+
+
+def page_blocks(grid: PageGrid) -> list[Placed]:
+    """A page's tables and loose lines in print order (top to bottom)."""
+    items: list[Block] = sorted([*grid.tables, *grid.lines], key=lambda b: b.top)
+    first_table = next((b for b in items if isinstance(b, TableGrid)), None)
+    return [Placed(grid.number, b, opens_page=b is first_table) for b in items]
+
+
+def title_of(line: TextLine) -> Layout | None:
+    """The layout whose title this loose line is (a year printed on the same line allowed)."""
+    return find_title(YEAR_RE.sub("", line.text))
+
+
+def group_forms(grids: Iterable[PageGrid]) -> Iterator[FormChunk]:
+    """Cut the print stream into forms at each title; text before the first title belongs to
+    no form (a cover page) and is dropped."""
+    layout: Layout | None = None
+    start = 0
+    blocks: list[Placed] = []
+    for grid in grids:
+        for placed in page_blocks(grid):
+            found = title_of(placed.block) if isinstance(placed.block, TextLine) else None
+            if found is not None:
+                if layout is not None:
+                    yield FormChunk(layout, start, tuple(blocks))
+                layout, start, blocks = found, placed.page, []
+            blocks.append(placed)
+    if layout is not None:
+        yield FormChunk(layout, start, tuple(blocks))
+
+
+def form_year(chunk: FormChunk) -> str | None:
+    """``（2022年度）`` printed near the title; else the ``2022年绩效目标`` table heading."""
+    lines = [p.block.text for p in chunk.blocks if isinstance(p.block, TextLine)]
+    for line in lines:
+        year = find_year(line)
+        if year is not None:
+            return str(year)
+    for line in lines:
+        m = TABLE_HEADING_RE.search(line)
+        if m:
+            return m.group(1)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class FormRows:
+    header: tuple[HeaderRow, ...]
+    segments: tuple[Segment, ...]
+
+
+def split_rows(chunk: FormChunk, settings: PdfSettings) -> FormRows:
+    """Header rows until the indicator table's column-header row, table segments after it.
+
+    A later table without its own column-header row continues the indicator table when its
+    cells line up under the level-3 header; a repeated column-header row is skipped."""
+    header: list[HeaderRow] = []
+    segments: list[Segment] = []
+    columns: Columns | None = None
+    for placed in chunk.blocks:
+        if not isinstance(placed.block, TableGrid):
+            continue
+        cells: list[Cell] = []
+        headed = False
+        for r, row in enumerate(placed.block.rows):
+            found = header_columns(row, chunk.layout, settings.min_column_headers)
+            if found is not None:
+                if columns is not None and cells:
+                    segments.append(Segment(placed.page, columns, tuple(cells)))
+                columns, cells, headed = found, [], True
+            elif columns is not None:
+                cells.extend(row)
+            else:
+                opens = placed.opens_page and r == 0 and placed.page != chunk.page
+                header.append(HeaderRow(cells=row, page=placed.page, opens_page=opens))
+        if columns is not None and cells and (
+                headed or aligned(cells, columns, settings.column_tolerance)):
+            segments.append(Segment(placed.page, columns, tuple(cells)))
+    return FormRows(header=tuple(header), segments=tuple(segments))
+
+
+def build_form(chunk: FormChunk, settings: PdfSettings) -> Form | None:
+    """The form a chunk prints, or ``None`` when it has neither a label nor an indicator."""
+    rows = split_rows(chunk, settings)
+    header = read_header(rows.header, chunk.layout)
+    indicators = read_indicators(rows.segments)
+    if not header.fields and not indicators:
+        return None
+    fields = dict(header.fields)
+    year = form_year(chunk)
+    if year is not None:
+        fields["year"] = year
+    notes = list(header.notes)
+    if not rows.segments:
+        notes.append(f"page {chunk.page}: no indicator table found")
+    has_target = any(s.columns.spans[TARGET] is not None for s in rows.segments)
+    return Form(layout=chunk.layout, page=chunk.page, fields=fields, indicators=indicators,
+                money_unit=header.money_unit or default_money_unit(chunk.layout),
+                has_target_column=has_target, notes=tuple(notes))
+
+
+def check_text_layer(name: str, grids: Sequence[PageGrid], settings: PdfSettings) -> None:
+    """Refuse files whose text cannot be read: no glyphs at all, or glyphs without Unicode."""
+    glyphs = sum(g.glyph_count for g in grids)
+    if glyphs == 0:
+        raise NoTextLayer(f"{name}: none of its {len(grids)} pages has a text layer (a scan or "
+                          f"image-only PDF); it needs OCR before it can be loaded")
+    cids = sum(g.cid_count for g in grids)
+    if cids / glyphs > settings.cid_share:
+        raise NoUnicodeMap(f"{name}: {cids} of {glyphs} glyphs have no Unicode mapping "
+                           f"(printed as '(cid:…)'); the text cannot be recovered without OCR")
+
+
+def read_pdf_forms(path: Path, settings: PdfSettings | None = None) -> tuple[int, list[Form]]:
+    """(page_count, forms in file order) of a PDF of performance target tables.
+
+    Raises CorruptPdf, EncryptedPdf, NoTextLayer, NoUnicodeMap, NotATargetTable or
+    UnknownLayout (each naming the file) when the file cannot yield a form."""
+    settings = settings or PdfSettings()
+    grids = list(iter_page_grids(path, settings))
+    page_count = grids[-1].page_count if grids else 0
+    check_text_layer(path.name, grids, settings)
+    chunks = list(group_forms(grids))
+    if not chunks:
+        raise NotATargetTable(f"{path.name}: {page_count} pages of text but no performance "
+                              f"target table title on any of them")
+    forms = [f for f in (build_form(c, settings) for c in chunks) if f is not None]
+    if not forms:
+        raise UnknownLayout(f"{path.name}: a target table title is printed (page "
+                            f"{chunks[0].page}) but no header label or indicator table of "
+                            f"the {chunks[0].layout} layout was found")
+    return page_count, forms
