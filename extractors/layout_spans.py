@@ -1,0 +1,140 @@
+"""Which rows a merged level-1/level-2 label covers, from vertical positions alone.
+
+A merged cell prints its label vertically centred over the rows it spans (over the part of
+them on the page, when the cell crosses a page break). With rows as line intervals
+``[top, bottom]`` and a label as the lines ``[first, last]`` it occupies (more than one when
+the label wraps), a label covering rows ``r..s`` satisfies
+``top(r) + bottom(s) == first + last``. Labels and rows are both in vertical order, so the
+cover is a partition of the rows into consecutive groups, one per label, found exactly by
+dynamic programming; rows above the first label on a continuation page keep the label
+carried over from the previous page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+#: Costs, in half lines of centring error.
+CARRY = 0.75  # leading rows keep the previous page's label
+NO_LABEL = 25.0  # per leading row when nothing can be carried
+SKIP_FRAGMENT = 20.0  # a fragment that covers no row
+JOIN = 0.5  # two fragments read as one wrapped label
+JOIN_KNOWN = 0.1  # ... when the joined text is a known label
+MAX_JOIN = 4  # fragments of one wrapped label
+MAX_ERROR = 6  # centring error beyond which a cover is not considered
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """A piece of label text printed on line ``line``."""
+
+    line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Extent:
+    """The lines ``top..bottom`` a row occupies."""
+
+    top: int
+    bottom: int
+
+
+def _joinable(frags: Sequence[Fragment]) -> bool:
+    return all(b.line - a.line <= 2 for a, b in pairwise(frags))
+
+
+def join_text(frags: Sequence[Fragment]) -> str:
+    return "\n".join(f.text for f in frags)
+
+
+def assign_labels(
+    rows: Sequence[Extent],
+    frags: Sequence[Fragment],
+    carry: str | None,
+    known: Callable[[str], bool] = lambda _: False,
+) -> list[str | None]:
+    """The label text of each row (``carry`` for leading rows no label reaches)."""
+    n_rows, n_frags = len(rows), len(frags)
+    if n_rows == 0:
+        return []
+    inf = float("inf")
+    cost = [[inf] * (n_rows + 1) for _ in range(n_frags + 1)]
+    back: dict[tuple[int, int], tuple[int, int]] = {}
+    lead = CARRY if carry is not None else NO_LABEL
+    for r in range(n_rows + 1):
+        cost[0][r] = 0.0 if r == 0 else lead * (1 if carry is not None else r)
+    for i in range(n_frags):
+        for r in range(n_rows + 1):
+            base = cost[i][r]
+            if base == inf:
+                continue
+            _relax(cost, back, (i + 1, r), base + SKIP_FRAGMENT, (i, r))
+            if r == n_rows:
+                continue
+            for j in range(i + 1, min(i + MAX_JOIN, n_frags) + 1):
+                group = frags[i:j]
+                if not _joinable(group):
+                    break
+                extra = 0.0 if j == i + 1 else (JOIN_KNOWN if known(join_text(group)) else JOIN)
+                target = group[0].line + group[-1].line
+                for s in range(r, n_rows):
+                    diff = rows[r].top + rows[s].bottom - target
+                    if diff > MAX_ERROR:
+                        break
+                    if diff >= -MAX_ERROR:
+                        _relax(cost, back, (j, s + 1), base + abs(diff) + extra, (i, r))
+    end = _best_end(cost, n_frags, n_rows)
+    return _labels(back, frags, end, n_rows, carry)
+
+
+def _relax(
+    cost: list[list[float]],
+    back: dict[tuple[int, int], tuple[int, int]],
+    to: tuple[int, int],
+    value: float,
+    frm: tuple[int, int],
+) -> None:
+    if value < cost[to[0]][to[1]]:
+        cost[to[0]][to[1]] = value
+        back[to] = frm
+
+
+def _best_end(cost: list[list[float]], n_frags: int, n_rows: int) -> tuple[int, int]:
+    """Prefer covering every row; rows after the last cover fill down from it."""
+    best, end = float("inf"), (n_frags, n_rows)
+    for r in range(n_rows, -1, -1):
+        value = cost[n_frags][r] + NO_LABEL * (n_rows - r)
+        if value < best:
+            best, end = value, (n_frags, r)
+    return end
+
+
+def _labels(
+    back: dict[tuple[int, int], tuple[int, int]],
+    frags: Sequence[Fragment],
+    end: tuple[int, int],
+    n_rows: int,
+    carry: str | None,
+) -> list[str | None]:
+    out: list[str | None] = [None] * n_rows
+    state = end
+    while state in back:
+        prev = back[state]
+        (i, r), (j, s) = prev, state
+        if s > r:
+            text = join_text(frags[i:j])
+            for k in range(r, s):
+                out[k] = text
+        state = prev
+    first = state[1]
+    for k in range(first):
+        out[k] = carry
+    last: str | None = None
+    for k in range(n_rows):
+        if out[k] is None and k >= first:
+            out[k] = last
+        last = out[k] if out[k] is not None else last
+    return out
