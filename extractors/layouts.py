@@ -215,3 +215,16 @@ def column_header_index(text: str, layout: Layout) -> int | None:
 
 def default_money_unit(layout: Layout) -> MoneyUnit:
     return "wan_yuan" if layout == "national" else "yuan"
+
+
+_FOOTER_RES = (
+    re.compile(r"^[-－—–]\s*\d{1,4}\s*[-－—–]$"),
+    re.compile(r"^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$"),
+    re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),
+)
+
+
+def is_page_footer(line: str) -> bool:
+    """A page number printed as a footer (``- 3 -``, ``第 3 页 共 9 页``), never content."""
+    s = unicodedata.normalize("NFKC", line).strip()
+    return any(r.match(s) for r in _FOOTER_RES)

@@ -1,0 +1,125 @@
+"""The I/O edge of extraction: read a file's bytes, recognise its format, hand it to a parser.
+
+Everything after the bytes are read is pure: ``decode_text`` and ``detect_text_style`` pick the
+text parser, and every parser returns the same output model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from extractors.errors import (
+    EmptyFile,
+    NotATargetTable,
+    SourceUnreachable,
+    UndecodableText,
+)
+from extractors.layouts import find_title
+from extractors.model import ExtractedDocument, Form, SourceFile, TextStyle
+
+#: Tried in order after a BOM check: GB18030 is a superset of GBK and GB2312.
+TEXT_ENCODINGS = ("utf-8", "gb18030")
+_LAYOUT_GAP = re.compile(r"\S {3,}\S")
+
+
+def read_source(path: Path) -> tuple[SourceFile, bytes]:
+    """The file's bytes and identity; a file that cannot be read now is a transient fault."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise SourceUnreachable(f"{path}: the file disappeared before it was read") from exc
+    except OSError as exc:
+        raise SourceUnreachable(f"{path}: cannot be read ({exc.strerror})") from exc
+    uri = str(path.resolve())
+    return SourceFile(uri=uri, sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data)), data
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """``(text, encoding)``: UTF-8 (with or without BOM) or GB18030/GBK."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if b"\x00" in data[:4096]:
+        raise UndecodableText("the file holds binary data (NUL bytes), not text")
+    for encoding in TEXT_ENCODINGS:
+        try:
+            return data.decode(encoding), "gbk" if encoding == "gb18030" else encoding
+        except UnicodeDecodeError:
+            continue
+    raise UndecodableText("the text is neither UTF-8 nor GBK/GB18030")
+
+
+def detect_text_style(text: str) -> TextStyle:
+    """Which exporter made a text file: ``pdftotext -layout`` keeps columns as runs of spaces,
+    ``pdftotext`` separates pages with form feeds, seed-style exports do neither."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    gapped = sum(1 for ln in lines if _LAYOUT_GAP.search(ln))
+    if lines and gapped / len(lines) > 0.2:
+        return "pdftotext-layout"
+    return "pdftotext" if "\f" in text else "seed"
+
+
+def _page_count(text: str) -> int:
+    pages = text.split("\f")
+    while len(pages) > 1 and not pages[-1].strip():
+        pages.pop()
+    return len(pages)
+
+
+def parse_text(text: str, style: TextStyle) -> tuple[int, list[Form]]:
+    """``(page_count, forms)`` from decoded text in a known style."""
+    if style == "seed":
+        from extractors.text_seed import parse_seed_text
+
+        return parse_seed_text(text)
+    parser: Callable[[str], list[Form]]
+    if style == "pdftotext":
+        from extractors.text_pdftotext import parse_pdftotext as parser
+    else:
+        from extractors.text_layout import parse_pdftotext_layout as parser
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    return _page_count(text), parser(text)
+
+
+def _has_title(text: str) -> bool:
+    return any(find_title(line) for line in text.splitlines())
+
+
+def extract_text_document(source: SourceFile, data: bytes) -> ExtractedDocument:
+    text, encoding = decode_text(data)
+    if not _has_title(text):
+        raise NotATargetTable(
+            f"{source.uri}: no 财政项目支出绩效目标表 / 项目支出绩效目标表 title in the text")
+    style = detect_text_style(text)
+    page_count, forms = parse_text(text, style)
+    if not forms:
+        raise NotATargetTable(f"{source.uri}: a title was found but no form could be read")
+    return ExtractedDocument(source=source, format="txt", page_count=page_count,
+                             forms=tuple(forms), text_style=style, encoding=encoding)
+
+
+def extract_pdf_document(source: SourceFile, path: Path) -> ExtractedDocument:
+    from extractors.pdf import read_pdf_forms
+
+    page_count, forms = read_pdf_forms(path)
+    if not forms:
+        raise NotATargetTable(f"{source.uri}: no performance target table title in the PDF")
+    return ExtractedDocument(source=source, format="pdf", page_count=page_count,
+                             forms=tuple(forms))
+
+
+def extract_file(path: Path) -> ExtractedDocument:
+    """Read and parse one file; raises a ``TerminalError`` subclass for a file that cannot be
+    loaded (the caller quarantines it) or ``SourceUnreachable`` (the caller retries)."""
+    source, data = read_source(path)
+    return extract_bytes(source, data, path)
+
+
+def extract_bytes(source: SourceFile, data: bytes, path: Path) -> ExtractedDocument:
+    if not data.strip():
+        raise EmptyFile(f"{source.uri}: the file is empty ({len(data)} bytes)")
+    if data[:1024].lstrip().startswith(b"%PDF") or path.suffix.lower() == ".pdf":
+        return extract_pdf_document(source, path)
+    return extract_text_document(source, data)

@@ -1,0 +1,120 @@
+"""From extracted forms to typed frames: wraps repaired, values parsed, targets normalised.
+
+A value that cannot be parsed is not guessed: the form is set aside with a quarantine entry
+naming the field and the printed value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from extractors.model import Form
+from transforms.quarantine import QuarantineEntry
+from transforms.targets import normalise_target
+from transforms.text import join_cell, join_paragraphs
+from transforms.values import parse_date, parse_money, parse_year, parse_yes_no
+
+SHORT_FIELDS = ("unit_name", "supervising_dept", "project_name", "project_category",
+                "performance_type")
+NARRATIVE_FIELDS = ("overview", "basis", "necessity", "overall_goal")
+MONEY_FIELDS = ("total_budget", "current_year_budget", "prior_year_budget",
+                "prior_year_executed", "fiscal_appropriation", "other_funds")
+PROJECT_COLUMNS = (
+    "form_index", "form_page", "layout", "year", *SHORT_FIELDS, "planned_start",
+    "planned_end", "includes_gov_procurement", *(f"{m}_yuan" for m in MONEY_FIELDS),
+    *NARRATIVE_FIELDS,
+)
+INDICATOR_COLUMNS = (
+    "form_index", "row_index", "level1", "level2", "level3", "target_raw", "target_operator",
+    "target_value", "target_value_high", "target_unit", "target_text", "source_page",
+)
+
+
+@dataclass
+class Frames:
+    """Typed, not yet validated: one row per form and one row per indicator row."""
+
+    projects: pd.DataFrame
+    indicators: pd.DataFrame
+    quarantine: list[QuarantineEntry] = field(default_factory=list)
+
+
+class _FieldError(Exception):
+    def __init__(self, reason: str, column: str, value: str | None, message: str) -> None:
+        super().__init__(message)
+        self.reason, self.column, self.value = reason, column, value
+
+
+def _parsed(reason: str, column: str, raw: str | None, parse: Callable[[], Any]) -> Any:
+    try:
+        return parse()
+    except ValueError as exc:
+        raise _FieldError(reason, column, raw, str(exc)) from exc
+
+
+def project_record(index: int, form: Form) -> dict[str, Any]:
+    """The form's header as typed values; raises ``_FieldError`` on an unreadable value."""
+    f = form.fields
+    record: dict[str, Any] = {"form_index": index, "form_page": form.page, "layout": form.layout}
+    record["year"] = _parsed("bad_year", "year", f.get("year"), lambda: parse_year(f.get("year")))
+    for name in SHORT_FIELDS:
+        record[name] = join_cell(f.get(name))
+    for name in NARRATIVE_FIELDS:
+        record[name] = join_paragraphs(f.get(name))
+    for name in ("planned_start", "planned_end"):
+        raw = f.get(name)
+        record[name] = _parsed("bad_date", name, raw, lambda raw=raw: parse_date(raw))
+    raw = f.get("includes_gov_procurement")
+    record["includes_gov_procurement"] = _parsed(
+        "bad_yes_no", "includes_gov_procurement", raw, lambda: parse_yes_no(raw))
+    for name in MONEY_FIELDS:
+        raw = f.get(name)
+        value = _parsed("bad_money", f"{name}_yuan", raw,
+                        lambda raw=raw: parse_money(raw, form.money_unit))
+        record[f"{name}_yuan"] = None if value is None else float(value)
+    return record
+
+
+def indicator_records(index: int, form: Form) -> list[dict[str, Any]]:
+    out = []
+    for n, row in enumerate(form.indicators):
+        raw = join_cell(row.target_raw) or ""
+        target = normalise_target(raw)
+        out.append({
+            "form_index": index, "row_index": n,
+            "level1": join_cell(row.level1), "level2": join_cell(row.level2),
+            "level3": join_cell(row.level3), "target_raw": raw,
+            "target_operator": target.operator,
+            "target_value": None if target.value is None else float(target.value),
+            "target_value_high": None if target.value_high is None else float(target.value_high),
+            "target_unit": target.unit, "target_text": target.text,
+            "source_page": row.page,
+        })
+    return out
+
+
+def forms_to_frames(forms: Sequence[tuple[int, Form]]) -> Frames:
+    """Frames for every ``(form_index, form)`` whose header values parse; the others become
+    quarantine entries."""
+    projects: list[dict[str, Any]] = []
+    indicators: list[dict[str, Any]] = []
+    quarantine: list[QuarantineEntry] = []
+    for index, form in forms:
+        try:
+            projects.append(project_record(index, form))
+        except _FieldError as exc:
+            quarantine.append(QuarantineEntry(
+                stage="validate", reason=exc.reason, message=f"form {index + 1}: {exc}",
+                form_index=index, page=form.page, column=exc.column, check="parse",
+                value=exc.value))
+            continue
+        indicators.extend(indicator_records(index, form))
+    return Frames(
+        projects=pd.DataFrame(projects, columns=list(PROJECT_COLUMNS)),
+        indicators=pd.DataFrame(indicators, columns=list(INDICATOR_COLUMNS)),
+        quarantine=quarantine,
+    )

@@ -1,0 +1,64 @@
+"""Quarantine entries: what could not be loaded, where it was, and why, in words a person acts on.
+
+Reason codes are stable (the README's "When a file is quarantined" lists them); the message
+names the offending value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Stage = Literal["fetch", "extract", "validate", "load"]
+
+#: reason code → what a person should do about it (README table is generated from this).
+REASONS: dict[str, str] = {
+    "empty_file": "The file has no bytes. Re-download it from the publisher.",
+    "not_a_target_table": "The file is readable but holds no performance target table. "
+    "Remove it from the input, or check it is the right document.",
+    "unknown_layout": "A title was found but neither the Shanghai nor the national labels. "
+    "Open an issue with the file attached.",
+    "undecodable_text": "A text export in an encoding other than UTF-8/GBK/GB18030. Re-export it "
+    "as UTF-8.",
+    "pdf_corrupt": "The PDF is truncated or damaged. Re-download it.",
+    "pdf_encrypted": "The PDF is password-protected. Obtain an unprotected copy.",
+    "pdf_no_text_layer": "The PDF is scanned images with no text layer: run OCR first "
+    "(e.g. ocrmypdf --language chi_sim) and load the OCR'd file.",
+    "pdf_no_unicode_map": "The PDF's fonts have no Unicode map, so text comes out as (cid:…) "
+    "codes. Export a text version, or OCR the PDF.",
+    "no_target_column": "The indicator table has no target column (指标目标值 / 指标值). "
+    "Check the document is complete.",
+    "empty_indicator_table": "The form's indicator table has no readable rows.",
+    "duplicate_form": "The same project and year is printed twice in one file with different "
+    "content. Ask the publisher which one is right; the file's other forms loaded.",
+    "bad_year": "The fiscal year (年度) is missing or impossible.",
+    "bad_money": "A budget figure is not a number. Fix the file or report it.",
+    "bad_date": "A planned date is not a date, or the end is before the start.",
+    "bad_yes_no": "是否含有政府购买服务 is neither 是 nor 否.",
+    "missing_name": "The unit or project name is missing.",
+    "bad_indicator_row": "An indicator row misses a level or its target; the row was not "
+    "loaded, the rest of its form was.",
+    "load_failed": "The warehouse rejected the file's rows; see the message.",
+    "unreadable": "The file could not be read; see the message.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineEntry:
+    """One thing that was not loaded: a whole file, a whole form, or one indicator row."""
+
+    stage: Stage
+    reason: str
+    message: str
+    form_index: int | None = None
+    row_index: int | None = None
+    page: int | None = None
+    column: str | None = None
+    check: str | None = None
+    value: str | None = None
+
+    @property
+    def scope(self) -> Literal["file", "form", "row"]:
+        if self.form_index is None:
+            return "file"
+        return "form" if self.row_index is None else "row"

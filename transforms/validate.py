@@ -1,0 +1,169 @@
+"""Validation at the transform → warehouse boundary, and the rule for partial forms.
+
+The rule (README, "When a file is quarantined"): a form loads whole or not at all when its
+*header* fails (year, names, money, dates), because a project-year row with a wrong budget
+is worse than none. An *indicator row* that fails (a level or the target missing) is
+quarantined alone and the rest of its form loads, because the other rows stay true; a form
+left with no valid rows is quarantined as a whole.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+
+from extractors.model import Form
+from transforms.frames import forms_to_frames
+from transforms.quarantine import QuarantineEntry
+from transforms.schemas import IndicatorTargetFrame, ProjectYearFrame
+from transforms.text import key
+
+_PROJECT_REASONS = {
+    "year": "bad_year", "unit_name": "missing_name", "project_name": "missing_name",
+    "planned_start": "bad_date", "planned_end": "bad_date",
+    "includes_gov_procurement": "bad_yes_no",
+}
+
+
+@dataclass
+class Validated:
+    """Rows ready to load, and everything set aside with its reason."""
+
+    projects: pd.DataFrame
+    indicators: pd.DataFrame
+    quarantine: list[QuarantineEntry]
+
+    @property
+    def loaded_forms(self) -> int:
+        return len(self.projects)
+
+
+def _form_entry(reason: str, index: int, form: Form, message: str, **kw: str | None) -> (
+        QuarantineEntry):
+    return QuarantineEntry(stage="validate", reason=reason, message=f"form {index + 1}: {message}",
+                           form_index=index, page=form.page, **kw)  # type: ignore[arg-type]
+
+
+def structural_checks(forms: Sequence[Form]) -> tuple[list[tuple[int, Form]], list[QuarantineEntry]]:
+    """Forms that have a target column and rows; the others as quarantine entries."""
+    keep: list[tuple[int, Form]] = []
+    out: list[QuarantineEntry] = []
+    for i, form in enumerate(forms):
+        if not form.has_target_column:
+            out.append(_form_entry("no_target_column", i, form,
+                                   "the indicator table has no target column"))
+        elif not form.indicators:
+            out.append(_form_entry("empty_indicator_table", i, form,
+                                   "the indicator table has no rows"))
+        else:
+            keep.append((i, form))
+    return keep, out
+
+
+def _form_identity(form: Form) -> tuple[str, ...]:
+    f = form.fields
+    return (key(f.get("year")), key(f.get("unit_name")), key(f.get("project_name")))
+
+
+def _form_content(form: Form) -> tuple[object, ...]:
+    fields = tuple(sorted((k, key(v)) for k, v in form.fields.items()))
+    rows = tuple((key(r.level1), key(r.level2), key(r.level3), key(r.target_raw))
+                 for r in form.indicators)
+    return fields, rows
+
+
+def duplicate_checks(forms: list[tuple[int, Form]]) -> tuple[list[tuple[int, Form]],
+                                                             list[QuarantineEntry]]:
+    """The same project-year printed twice in a file: identical copies load once; copies that
+    disagree are all quarantined, since we cannot tell which is right."""
+    groups: dict[tuple[str, ...], list[tuple[int, Form]]] = defaultdict(list)
+    for item in forms:
+        groups[_form_identity(item[1])].append(item)
+    keep: list[tuple[int, Form]] = []
+    out: list[QuarantineEntry] = []
+    for (_, _, project), items in groups.items():
+        first_index, first = items[0]
+        if len(items) == 1:
+            keep.append(items[0])
+            continue
+        same = all(_form_content(f) == _form_content(first) for _, f in items[1:])
+        if same:
+            keep.append(items[0])
+            continue
+        for i, form in items:
+            others = ", ".join(str(j + 1) for j, _ in items if j != i)
+            out.append(_form_entry("duplicate_form", i, form,
+                                   f"project {project!r} is also printed as form {others} "
+                                   "with different content", column="project_name",
+                                   value=form.fields.get("project_name")))
+    keep.sort(key=lambda item: item[0])
+    return keep, out
+
+
+def _failures(schema: type[pa.DataFrameModel], frame: pd.DataFrame) -> tuple[pd.DataFrame,
+                                                                                pd.DataFrame]:
+    """(validated frame, failure cases with a positional ``index``)."""
+    try:
+        return schema.validate(frame, lazy=True), pd.DataFrame(columns=["index"])
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        return exc.data, cases[cases["index"].notna()]
+
+
+def validate_forms(forms: Sequence[Form]) -> Validated:
+    """Frames of every loadable form and row, plus quarantine entries for the rest."""
+    candidates, quarantine = structural_checks(forms)
+    candidates, dupes = duplicate_checks(candidates)
+    quarantine += dupes
+    frames = forms_to_frames(candidates)
+    quarantine += frames.quarantine
+
+    projects, cases = _failures(ProjectYearFrame, frames.projects)
+    bad_forms: set[int] = set()
+    for _, case in cases.iterrows():
+        pos = int(case["index"])
+        form_index = int(frames.projects.iloc[pos]["form_index"])
+        column = str(case["column"]) if case["column"] is not None else None
+        reason = _PROJECT_REASONS.get(column or "", "bad_money" if (column or "").endswith(
+            "_yuan") else "bad_date")
+        bad_forms.add(form_index)
+        quarantine.append(_form_entry(
+            reason, form_index, forms[form_index],
+            f"{column} failed {case['check']}: {case['failure_case']!r}",
+            column=column, check=str(case["check"]), value=str(case["failure_case"])))
+
+    indicators, cases = _failures(IndicatorTargetFrame, frames.indicators)
+    bad_rows: set[int] = set()
+    for _, case in cases.iterrows():
+        pos = int(case["index"])
+        row = frames.indicators.iloc[pos]
+        form_index = int(row["form_index"])
+        if form_index in bad_forms:
+            continue
+        bad_rows.add(pos)
+        quarantine.append(QuarantineEntry(
+            stage="validate", reason="bad_indicator_row",
+            message=f"form {form_index + 1} row {int(row['row_index']) + 1}: {case['column']} "
+            f"failed {case['check']}: {case['failure_case']!r}",
+            form_index=form_index, row_index=int(row["row_index"]),
+            page=None if pd.isna(row["source_page"]) else int(row["source_page"]),
+            column=None if case["column"] is None else str(case["column"]),
+            check=str(case["check"]), value=str(case["failure_case"])))
+
+    keep_rows = ~frames.indicators.index.isin(list(bad_rows))
+    keep_rows &= ~frames.indicators["form_index"].isin(list(bad_forms))
+    indicators = frames.indicators[keep_rows]
+    emptied = set(frames.projects["form_index"]) - bad_forms - set(indicators["form_index"])
+    for form_index in sorted(emptied):
+        bad_forms.add(int(form_index))
+        quarantine.append(_form_entry("empty_indicator_table", int(form_index),
+                                      forms[int(form_index)], "no indicator row is valid"))
+    projects = frames.projects[~frames.projects["form_index"].isin(list(bad_forms))]
+    projects = ProjectYearFrame.validate(projects)
+    indicators = IndicatorTargetFrame.validate(indicators[indicators["form_index"].isin(
+        projects["form_index"])])
+    return Validated(projects=projects, indicators=indicators, quarantine=quarantine)

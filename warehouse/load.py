@@ -1,0 +1,271 @@
+"""Loading one source document: one transaction, all or nothing.
+
+In that transaction: the document's registry row (``dim_source_document``), its dimensions
+upserted on natural keys, its facts replaced, its quarantine rows replaced. A crash or a
+lost connection half-way leaves the previous state; the next run loads the file again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from extractors.model import ExtractedDocument, SourceFile
+from transforms.quarantine import QuarantineEntry
+from transforms.text import key
+from transforms.validate import Validated
+from warehouse.schema import (
+    dim_indicator,
+    dim_project,
+    dim_source_document,
+    dim_unit,
+    dim_year,
+    fact_indicator_target,
+    fact_project_year,
+    quarantine,
+)
+
+Status = Literal["loaded", "partial", "quarantined"]
+PROJECT_FACT_COLUMNS = (
+    "supervising_dept", "project_category", "performance_type", "planned_start", "planned_end",
+    "includes_gov_procurement", "total_budget_yuan", "current_year_budget_yuan",
+    "prior_year_budget_yuan", "prior_year_executed_yuan", "fiscal_appropriation_yuan",
+    "other_funds_yuan", "overview", "basis", "necessity", "overall_goal",
+)
+TARGET_FACT_COLUMNS = ("target_raw", "target_operator", "target_value", "target_value_high",
+                       "target_unit", "target_text", "source_page")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    uri: str
+    status: Status
+    project_rows: int
+    indicator_rows: int
+    quarantine_rows: int
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _plain(value: Any) -> Any:
+    """pandas/numpy scalars to what DB drivers accept (NaN/NaT → None)."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if hasattr(value, "item"):
+        return value.item()
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def _insert_missing(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
+                    unique: str) -> None:
+    """Insert rows whose ``unique`` column is new; leave existing rows (and keys) alone."""
+    if not rows:
+        return
+    dialect = conn.dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(table).on_conflict_do_nothing(index_elements=[unique])
+    conn.execute(stmt, rows)
+
+
+def _keys(conn: sa.Connection, table: sa.Table, key_col: str, unique: str,
+          values: Iterable[Any]) -> dict[Any, int]:
+    wanted = list(set(values))
+    out: dict[Any, int] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        rows = conn.execute(sa.select(table.c[unique], table.c[key_col])
+                            .where(table.c[unique].in_(chunk)))
+        out.update({r[0]: r[1] for r in rows})
+    return out
+
+
+def upsert_source_document(conn: sa.Connection, source: SourceFile, run_key: int,
+                           doc: ExtractedDocument | None, status: Status) -> int:
+    """The registry row of a file, inserted or updated in place (its key never changes)."""
+    values: dict[str, Any] = {
+        "file_name": source.uri.replace("\\", "/").rsplit("/", 1)[-1],
+        "sha256": source.sha256, "size_bytes": source.size_bytes,
+        "format": doc.format if doc else None,
+        "text_style": doc.text_style if doc else None,
+        "encoding": doc.encoding if doc else None,
+        "layout": ",".join(sorted({f.layout for f in doc.forms})) if doc and doc.forms else None,
+        "page_count": doc.page_count if doc else None,
+        "form_count": len(doc.forms) if doc else 0,
+        "status": status, "load_run_key": run_key, "loaded_at": now(),
+    }
+    existing = conn.execute(sa.select(dim_source_document.c.source_document_key)
+                            .where(dim_source_document.c.uri == source.uri)).scalar()
+    if existing is None:
+        result = conn.execute(dim_source_document.insert().values(uri=source.uri, **values)
+                              .returning(dim_source_document.c.source_document_key))
+        return int(result.scalar_one())
+    conn.execute(dim_source_document.update()
+                 .where(dim_source_document.c.source_document_key == existing).values(**values))
+    return int(existing)
+
+
+def clear_document(conn: sa.Connection, document_key: int, uri: str) -> None:
+    """Remove a document's facts and quarantine rows before they are written again."""
+    project_years = sa.select(fact_project_year.c.project_year_key).where(
+        fact_project_year.c.source_document_key == document_key)
+    conn.execute(fact_indicator_target.delete().where(
+        fact_indicator_target.c.project_year_key.in_(project_years)))
+    conn.execute(fact_project_year.delete().where(
+        fact_project_year.c.source_document_key == document_key))
+    conn.execute(quarantine.delete().where(quarantine.c.source_uri == uri))
+
+
+def upsert_dimensions(conn: sa.Connection, projects: pd.DataFrame,
+                      indicators: pd.DataFrame) -> tuple[dict[int, tuple[int, int, int]],
+                                                         dict[str, int]]:
+    """Dimension keys for every form (``form_index → (unit, project, year)``) and indicator
+    (natural key → key)."""
+    units = {key(u): u for u in projects["unit_name"]}
+    _insert_missing(conn, dim_unit, [{"natural_key": k, "unit_name": v}
+                                     for k, v in units.items()], "natural_key")
+    unit_keys = _keys(conn, dim_unit, "unit_key", "natural_key", units)
+    project_nk = {i: f"{key(u)}|{key(p)}" for i, u, p in
+                  zip(projects["form_index"], projects["unit_name"], projects["project_name"],
+                      strict=True)}
+    _insert_missing(conn, dim_project, [
+        {"natural_key": project_nk[i], "unit_key": unit_keys[key(u)], "project_name": p}
+        for i, u, p in zip(projects["form_index"], projects["unit_name"],
+                           projects["project_name"], strict=True)], "natural_key")
+    project_keys = _keys(conn, dim_project, "project_key", "natural_key", project_nk.values())
+    years = {int(y) for y in projects["year"]}
+    _insert_missing(conn, dim_year, [{"year_key": y, "year": y} for y in years], "year")
+    forms = {int(i): (unit_keys[key(u)], project_keys[project_nk[i]], int(y)) for i, u, y in
+             zip(projects["form_index"], projects["unit_name"], projects["year"], strict=True)}
+    layout_of = dict(zip(projects["form_index"], projects["layout"], strict=True))
+    ind_rows = {indicator_natural_key(layout_of[r.form_index], r.level1, r.level2, r.level3): {
+        "layout": layout_of[r.form_index], "level1": r.level1, "level2": r.level2,
+        "level3": r.level3} for r in indicators.itertuples()}
+    _insert_missing(conn, dim_indicator, [{"natural_key": k, **v} for k, v in ind_rows.items()],
+                    "natural_key")
+    return forms, _keys(conn, dim_indicator, "indicator_key", "natural_key", ind_rows)
+
+
+def indicator_natural_key(layout: Any, level1: Any, level2: Any, level3: Any) -> str:
+    return "|".join((str(layout), key(level1), key(level2), key(level3)))
+
+
+def conflicting_forms(conn: sa.Connection, document_key: int,
+                      forms: dict[int, tuple[int, int, int]]) -> dict[int, str]:
+    """Forms whose project-year another file already loaded: ``form_index → that file's uri``."""
+    if not forms:
+        return {}
+    pairs = {(p, y): i for i, (_, p, y) in forms.items()}
+    rows = conn.execute(
+        sa.select(fact_project_year.c.project_key, fact_project_year.c.year_key,
+                  dim_source_document.c.uri)
+        .join(dim_source_document, dim_source_document.c.source_document_key
+              == fact_project_year.c.source_document_key)
+        .where(fact_project_year.c.source_document_key != document_key)
+        .where(fact_project_year.c.project_key.in_([p for p, _ in pairs])))
+    return {pairs[(p, y)]: uri for p, y, uri in rows if (p, y) in pairs}
+
+
+def quarantine_rows(entries: Sequence[QuarantineEntry], source: SourceFile, run_key: int,
+                    years: dict[int, int]) -> list[dict[str, Any]]:
+    stamp = now()
+    return [{
+        "load_run_key": run_key, "source_uri": source.uri, "source_sha256": source.sha256,
+        "scope": e.scope, "stage": e.stage, "reason": e.reason, "message": e.message,
+        "year": years.get(e.form_index) if e.form_index is not None else None,
+        "form_index": e.form_index, "row_index": e.row_index, "page": e.page,
+        "column_name": e.column, "check_name": e.check, "failing_value": e.value,
+        "quarantined_at": stamp,
+    } for e in entries]
+
+
+def load_document(engine: sa.Engine, run_key: int, source: SourceFile,
+                  doc: ExtractedDocument | None, validated: Validated | None,
+                  file_entries: Sequence[QuarantineEntry] = ()) -> LoadResult:
+    """Write one document (or its quarantine) in a single transaction."""
+    entries = list(file_entries) + (validated.quarantine if validated else [])
+    projects = validated.projects if validated else pd.DataFrame()
+    indicators = validated.indicators if validated else pd.DataFrame()
+    with engine.begin() as conn:
+        doc_key = upsert_source_document(conn, source, run_key, doc, "quarantined")
+        clear_document(conn, doc_key, source.uri)
+        forms: dict[int, tuple[int, int, int]] = {}
+        ind_keys: dict[str, int] = {}
+        if len(projects):
+            forms, ind_keys = upsert_dimensions(conn, projects, indicators)
+            for form_index, other in conflicting_forms(conn, doc_key, forms).items():
+                entries.append(QuarantineEntry(
+                    stage="load", reason="duplicate_form", form_index=form_index,
+                    message=f"form {form_index + 1}: this project and year is already loaded "
+                    f"from {other}", column="project_name"))
+                del forms[form_index]
+        py_keys = _insert_project_facts(conn, doc_key, projects, forms)
+        layout_of = {int(i): str(v) for i, v in zip(projects.get("form_index", []),
+                                                    projects.get("layout", []), strict=True)}
+        n_ind = _insert_indicator_facts(conn, indicators, py_keys, ind_keys, layout_of)
+        years = {int(i): int(y) for i, y in zip(projects.get("form_index", []),
+                                                projects.get("year", []), strict=True)}
+        rows = quarantine_rows(entries, source, run_key, years)
+        if rows:
+            conn.execute(quarantine.insert(), rows)
+        status: Status = ("quarantined" if not py_keys else
+                          "partial" if entries else "loaded")
+        conn.execute(dim_source_document.update()
+                     .where(dim_source_document.c.source_document_key == doc_key)
+                     .values(status=status))
+    return LoadResult(source.uri, status, len(py_keys), n_ind, len(rows))
+
+
+def _insert_project_facts(conn: sa.Connection, doc_key: int, projects: pd.DataFrame,
+                          forms: dict[int, tuple[int, int, int]]) -> dict[int, int]:
+    """Insert the project-year facts; returns ``form_index → project_year_key``."""
+    out: dict[int, int] = {}
+    for rec in projects.to_dict("records"):
+        form_index = int(rec["form_index"])
+        if form_index not in forms:
+            continue
+        unit_key, project_key, year = forms[form_index]
+        values = {c: _plain(rec[c]) for c in PROJECT_FACT_COLUMNS}
+        result = conn.execute(fact_project_year.insert().values(
+            project_key=project_key, year_key=year, unit_key=unit_key,
+            source_document_key=doc_key, form_index=form_index,
+            form_page=int(rec["form_page"]), layout=rec["layout"], **values,
+        ).returning(fact_project_year.c.project_year_key))
+        out[form_index] = int(result.scalar_one())
+    return out
+
+
+def _insert_indicator_facts(conn: sa.Connection, indicators: pd.DataFrame,
+                            py_keys: dict[int, int], ind_keys: dict[str, int],
+                            layout_of: dict[int, str]) -> int:
+    if not len(indicators) or not py_keys:
+        return 0
+    fact_rows = []
+    for rec in indicators.to_dict("records"):
+        form_index = int(rec["form_index"])
+        if form_index not in py_keys:
+            continue
+        nk = indicator_natural_key(layout_of[form_index], rec["level1"], rec["level2"], rec["level3"])
+        fact_rows.append({
+            "project_year_key": py_keys[form_index], "indicator_key": ind_keys[nk],
+            "row_index": int(rec["row_index"]),
+            **{c: _plain(rec[c]) for c in TARGET_FACT_COLUMNS}})
+    if fact_rows:
+        conn.execute(fact_indicator_target.insert(), fact_rows)
+    return len(fact_rows)

@@ -1,0 +1,175 @@
+"""The star schema as SQLAlchemy Core tables (the Alembic migrations create exactly these).
+
+Every dimension has an integer surrogate ``<entity>_key`` and a unique ``natural_key`` (the
+NFKC, whitespace-free spelling of what identifies it), so a re-run finds the same row
+instead of adding one. Money is ``NUMERIC(18, 2)`` in yuan.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+Money = sa.Numeric(18, 2)
+Number = sa.Numeric(20, 6)
+Timestamp = sa.DateTime(timezone=True)
+
+load_run = sa.Table(
+    "load_run", metadata,
+    sa.Column("load_run_key", sa.Integer, primary_key=True),
+    sa.Column("started_at", Timestamp, nullable=False),
+    sa.Column("finished_at", Timestamp),
+    sa.Column("status", sa.String(20), nullable=False),  # running / succeeded / failed
+    sa.Column("files_seen", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("files_loaded", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("files_unchanged", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("files_quarantined", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("project_rows", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("indicator_rows", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("quarantine_rows", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("message", sa.Text),
+    comment="Grain: one run of the ETL (audit).",
+)
+
+dim_source_document = sa.Table(
+    "dim_source_document", metadata,
+    sa.Column("source_document_key", sa.Integer, primary_key=True),
+    sa.Column("uri", sa.Text, nullable=False, unique=True),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("size_bytes", sa.BigInteger, nullable=False),
+    sa.Column("format", sa.String(10)),
+    sa.Column("text_style", sa.String(30)),
+    sa.Column("encoding", sa.String(30)),
+    sa.Column("layout", sa.String(20)),
+    sa.Column("page_count", sa.Integer),
+    sa.Column("form_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("status", sa.String(20), nullable=False),  # loaded / partial / quarantined
+    sa.Column("load_run_key", sa.Integer, sa.ForeignKey("load_run.load_run_key"),
+              nullable=False),
+    sa.Column("loaded_at", Timestamp, nullable=False),
+    comment="Grain: one file, by the URI it was read from (natural key: uri).",
+)
+
+dim_unit = sa.Table(
+    "dim_unit", metadata,
+    sa.Column("unit_key", sa.Integer, primary_key=True),
+    sa.Column("natural_key", sa.Text, nullable=False, unique=True),
+    sa.Column("unit_name", sa.Text, nullable=False),
+    comment="Grain: one budget unit (申报单位 / 实施单位).",
+)
+
+dim_project = sa.Table(
+    "dim_project", metadata,
+    sa.Column("project_key", sa.Integer, primary_key=True),
+    sa.Column("natural_key", sa.Text, nullable=False, unique=True),
+    sa.Column("unit_key", sa.Integer, sa.ForeignKey("dim_unit.unit_key"), nullable=False,
+              index=True),
+    sa.Column("project_name", sa.Text, nullable=False),
+    comment="Grain: one project of one unit (natural key: unit + project name).",
+)
+
+dim_year = sa.Table(
+    "dim_year", metadata,
+    sa.Column("year_key", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("year", sa.Integer, nullable=False, unique=True),
+    comment="Grain: one fiscal year; year_key is the year itself (a stable smart key).",
+)
+
+dim_indicator = sa.Table(
+    "dim_indicator", metadata,
+    sa.Column("indicator_key", sa.Integer, primary_key=True),
+    sa.Column("natural_key", sa.Text, nullable=False, unique=True),
+    sa.Column("layout", sa.String(20), nullable=False),
+    sa.Column("level1", sa.Text, nullable=False),
+    sa.Column("level2", sa.Text, nullable=False),
+    sa.Column("level3", sa.Text, nullable=False),
+    comment="Grain: one indicator (layout + its three levels).",
+)
+
+fact_project_year = sa.Table(
+    "fact_project_year", metadata,
+    sa.Column("project_year_key", sa.Integer, primary_key=True),
+    sa.Column("project_key", sa.Integer, sa.ForeignKey("dim_project.project_key"),
+              nullable=False),
+    sa.Column("year_key", sa.Integer, sa.ForeignKey("dim_year.year_key"), nullable=False),
+    sa.Column("unit_key", sa.Integer, sa.ForeignKey("dim_unit.unit_key"), nullable=False,
+              index=True),
+    sa.Column("source_document_key", sa.Integer,
+              sa.ForeignKey("dim_source_document.source_document_key"), nullable=False,
+              index=True),
+    sa.Column("form_index", sa.Integer, nullable=False),
+    sa.Column("form_page", sa.Integer, nullable=False),
+    sa.Column("layout", sa.String(20), nullable=False),
+    sa.Column("supervising_dept", sa.Text),
+    sa.Column("project_category", sa.Text),
+    sa.Column("performance_type", sa.Text),
+    sa.Column("planned_start", sa.Date),
+    sa.Column("planned_end", sa.Date),
+    sa.Column("includes_gov_procurement", sa.Boolean),
+    sa.Column("total_budget_yuan", Money),
+    sa.Column("current_year_budget_yuan", Money),
+    sa.Column("prior_year_budget_yuan", Money),
+    sa.Column("prior_year_executed_yuan", Money),
+    sa.Column("fiscal_appropriation_yuan", Money),
+    sa.Column("other_funds_yuan", Money),
+    sa.Column("overview", sa.Text),
+    sa.Column("basis", sa.Text),
+    sa.Column("necessity", sa.Text),
+    sa.Column("overall_goal", sa.Text),
+    sa.UniqueConstraint("project_key", "year_key", name="uq_fact_project_year_project_year"),
+    comment="Grain: one project in one fiscal year.",
+)
+
+fact_indicator_target = sa.Table(
+    "fact_indicator_target", metadata,
+    sa.Column("indicator_target_key", sa.Integer, primary_key=True),
+    sa.Column("project_year_key", sa.Integer,
+              sa.ForeignKey("fact_project_year.project_year_key", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("indicator_key", sa.Integer, sa.ForeignKey("dim_indicator.indicator_key"),
+              nullable=False, index=True),
+    sa.Column("row_index", sa.Integer, nullable=False),
+    sa.Column("target_raw", sa.Text, nullable=False),
+    sa.Column("target_operator", sa.String(10)),
+    sa.Column("target_value", Number),
+    sa.Column("target_value_high", Number),
+    sa.Column("target_unit", sa.Text),
+    sa.Column("target_text", sa.Text),
+    sa.Column("source_page", sa.Integer),
+    sa.UniqueConstraint("project_year_key", "row_index",
+                        name="uq_fact_indicator_target_row"),
+    comment="Grain: one indicator row of one project in one year (a row printed twice in a "
+    "form stays two rows, ordered by row_index).",
+)
+
+quarantine = sa.Table(
+    "quarantine", metadata,
+    sa.Column("quarantine_key", sa.Integer, primary_key=True),
+    sa.Column("load_run_key", sa.Integer, sa.ForeignKey("load_run.load_run_key"),
+              nullable=False, index=True),
+    sa.Column("source_uri", sa.Text, nullable=False, index=True),
+    sa.Column("source_sha256", sa.String(64)),
+    sa.Column("scope", sa.String(10), nullable=False),  # file / form / row
+    sa.Column("stage", sa.String(20), nullable=False),
+    sa.Column("reason", sa.String(40), nullable=False, index=True),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("year", sa.Integer),
+    sa.Column("form_index", sa.Integer),
+    sa.Column("row_index", sa.Integer),
+    sa.Column("page", sa.Integer),
+    sa.Column("column_name", sa.Text),
+    sa.Column("check_name", sa.Text),
+    sa.Column("failing_value", sa.Text),
+    sa.Column("quarantined_at", Timestamp, nullable=False),
+    comment="Grain: one thing not loaded (a file, a form or an indicator row), with its reason.",
+)
