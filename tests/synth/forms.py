@@ -241,7 +241,7 @@ def _draw_table(rows: list[TRow], flow: Flow, st: Style, cols: list[float], l1w:
         for span, _, label, printed in frags.get(i, []):
             if not printed:
                 continue
-            if span > 1 and st.rng.random() < 0.8:
+            if span > 1 and not inline and st.rng.random() < 0.8:
                 page.seed.append(label)
                 if st.rng.random() < 0.5:
                     page.seed.append("")

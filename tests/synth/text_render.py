@@ -32,6 +32,8 @@ def seed_text(pages: list[Page], rng: random.Random, footer_style: str | None) -
             lines.pop()
         while lines and not lines[0].strip():
             lines.pop(0)
+        if lines and n > 1:
+            lines[0] = lines[0].lstrip(" ")  # keep the page mark a single space
         if footer_style and page.footer:
             lines.append(footer_text(footer_style, n, total))
         # optional extra blank lines, as exports sometimes show
