@@ -1,10 +1,10 @@
 """Which rows a merged level-1/level-2 label covers, from vertical positions alone.
 
 A merged cell prints its label vertically centred over the rows it spans (over the part of
-them on the page, when the cell crosses a page break). With rows as line intervals
-``[top, bottom]`` and a label as the lines ``[first, last]`` it occupies (more than one when
-the label wraps), a label covering rows ``r..s`` satisfies
-``top(r) + bottom(s) == first + last``. Labels and rows are both in vertical order, so the
+them on the page, when the cell crosses a page break). With rows as bands ``[top, bottom]``
+and a label as the positions of its first and last line (more than one when the label
+wraps), a label covering rows ``r..s`` satisfies ``top(r) + bottom(s) == first + last``
+(positions from :mod:`extractors.layout_vertical`). Labels and rows are both in vertical order, so the
 cover is a partition of the rows into consecutive groups, one per label, found exactly by
 dynamic programming; rows above the first label on a continuation page keep the label
 carried over from the previous page.
@@ -28,18 +28,19 @@ MAX_ERROR = 6  # centring error beyond which a cover is not considered
 
 @dataclass(frozen=True, slots=True)
 class Fragment:
-    """A piece of label text printed on line ``line``."""
+    """A piece of label text printed on line ``line``, at vertical position ``y``."""
 
     line: int
     text: str
+    y: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
 class Extent:
-    """The lines ``top..bottom`` a row occupies."""
+    """The vertical band ``top..bottom`` a row occupies."""
 
-    top: int
-    bottom: int
+    top: float
+    bottom: float
 
 
 def _joinable(frags: Sequence[Fragment]) -> bool:
@@ -79,7 +80,7 @@ def assign_labels(
                 if not _joinable(group):
                     break
                 extra = 0.0 if j == i + 1 else (JOIN_KNOWN if known(join_text(group)) else JOIN)
-                target = group[0].line + group[-1].line
+                target = group[0].y + group[-1].y
                 for s in range(r, n_rows):
                     diff = rows[r].top + rows[s].bottom - target
                     if diff > MAX_ERROR:

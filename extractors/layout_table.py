@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from extractors.layout_lines import Line, Segment, line_segments
 from extractors.layout_spans import Extent, Fragment, assign_labels
+from extractors.layout_vertical import RowLines, vertical_model
 from extractors.layouts import (
     LABELS,
     column_header_index,
@@ -38,7 +39,7 @@ class RawRow:
     """A row before its merged labels are known: its lines, level-3 text and target."""
 
     page: int
-    extent: Extent
+    lines: RowLines
     level3: str
     target: str
 
@@ -86,20 +87,47 @@ def _is_heading_cell(text: str, layout: Layout) -> bool:
 
 
 def level3_column(lines: Sequence[list[Segment]]) -> int | None:
-    """Where level-3 names start: the commonest start of a segment that has another
-    segment to its right."""
-    votes = Counter(seg.start for segs in lines for seg in segs[:-1])
+    """Where level-3 names start: the commonest start of the segment before a line's last
+    one (the last is the target); on a tie the rightmost, as labels sit left of names."""
+    votes = Counter(segs[-2].start for segs in lines if len(segs) >= 2)
+    if not votes:
+        return None
+    best = max(votes.values())
+    return max(col for col, n in votes.items() if n == best)
+
+
+def target_column(right_parts: Sequence[list[Segment]]) -> int | None:
+    """Where targets start: the commonest start of the last of several segments right of
+    the level-3 column."""
+    votes = Counter(segs[-1].start for segs in right_parts if len(segs) >= 2)
     if not votes:
         return None
     best = max(votes.values())
     return min(col for col, n in votes.items() if n == best)
 
 
-def _split_cells(index: int, right: list[Segment], col3: int) -> _Cells:
+def _split_overflow(right: list[Segment], col4: int | None) -> list[Segment]:
+    """A level-3 name that runs up to the target leaves a single space before it; split the
+    lone segment at the last space that opens the target column."""
+    if col4 is None or len(right) != 1 or right[0].end <= col4:
+        return right
+    seg = right[0]
+    cut = max(
+        (i for i, ch in enumerate(seg.text) if ch.isspace() and seg.start + i + 1 >= col4 - 2 * _ALIGN_TOLERANCE),
+        default=None,
+    )
+    if cut is None:
+        return right
+    head, tail = seg.text[:cut], seg.text[cut + 1 :]
+    return [Segment(seg.start, seg.start + cut, head), Segment(seg.start + cut + 1, seg.end, tail)]
+
+
+def _split_cells(index: int, right: list[Segment], col3: int, col4: int | None) -> _Cells:
     if not right:
         return _Cells(index, None, None)
     if abs(right[0].start - col3) > _ALIGN_TOLERANCE:
         return _Cells(index, None, " ".join(s.text for s in right))
+    right = _split_overflow(right, col4)
     if len(right) == 1:
         return _Cells(index, right[0].text, None)
     return _Cells(index, " ".join(s.text for s in right[:-1]), right[-1].text)
@@ -157,9 +185,11 @@ def page_table(lines: Sequence[Line], layout: Layout) -> PageTable:
         return PageTable((), (), (), bool(header))
     labels: list[tuple[int, Segment]] = []
     cells: list[_Cells] = []
-    for index, segs in body:
+    rights = [[s for s in segs if s.start >= col3 - _ALIGN_TOLERANCE] for _, segs in body]
+    col4 = target_column(rights)
+    for (index, segs), right in zip(body, rights, strict=True):
         labels += [(index, s) for s in segs if s.start < col3 - _ALIGN_TOLERANCE]
-        cell = _split_cells(index, [s for s in segs if s.start >= col3 - _ALIGN_TOLERANCE], col3)
+        cell = _split_cells(index, right, col3, col4)
         if cell.level3 is not None or cell.target is not None:
             cells.append(cell)
     one, two = _fragments(labels, _level_boundary(labels, header, layout))
@@ -215,9 +245,11 @@ def _split_run(run: Sequence[_Cells]) -> list[list[_Cells]]:
 
 
 def _raw_row(cells: Sequence[_Cells], page: int) -> RawRow:
+    names = tuple(c.index for c in cells if c.level3 is not None)
+    targets = tuple(c.index for c in cells if c.target is not None)
     return RawRow(
         page=page,
-        extent=Extent(cells[0].index, cells[-1].index),
+        lines=RowLines(tuple(c.index for c in cells), names if len(names) >= len(targets) else targets),
         level3="\n".join(c.level3 for c in cells if c.level3 is not None),
         target="\n".join(c.target for c in cells if c.target is not None),
     )
@@ -273,9 +305,12 @@ def table_rows(pages: Sequence[Sequence[Line]], layout: Layout) -> list[Indicato
         table = page_table(lines, layout)
         if not table.rows:
             continue
-        extents = [r.extent for r in table.rows]
-        one = assign_labels(extents, table.level1, carry1, lambda t: is_level1(t, layout))
-        two = assign_labels(extents, table.level2, carry2, lambda t: is_known_level2(t, layout))
+        model = vertical_model([r.lines for r in table.rows])
+        extents = [Extent(a, b) for a, b in pairwise(model.tops)]
+        level1 = [replace(f, y=model.y(f.line)) for f in table.level1]
+        level2 = [replace(f, y=model.y(f.line)) for f in table.level2]
+        one = assign_labels(extents, level1, carry1, lambda t: is_level1(t, layout))
+        two = assign_labels(extents, level2, carry2, lambda t: is_known_level2(t, layout))
         for row, l1, l2 in zip(table.rows, one, two, strict=True):
             out.append(IndicatorRow(l1, l2, row.level3, row.target, row.page))
         carry1, carry2 = one[-1], two[-1]
