@@ -33,6 +33,7 @@ class Fragment:
     line: int
     text: str
     y: float = 0.0
+    slack: float = 0.0  # how far the true position may be from ``y``
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +57,10 @@ def assign_labels(
     frags: Sequence[Fragment],
     carry: str | None,
     known: Callable[[str], bool] = lambda _: False,
+    breaks: frozenset[int] = frozenset(),
 ) -> list[str | None]:
-    """The label text of each row (``carry`` for leading rows no label reaches)."""
+    """The label text of each row (``carry`` for leading rows no label reaches). No cover
+    may run across a row in ``breaks`` (where an enclosing merged cell starts)."""
     n_rows, n_frags = len(rows), len(frags)
     if n_rows == 0:
         return []
@@ -66,7 +69,8 @@ def assign_labels(
     back: dict[tuple[int, int], tuple[int, int]] = {}
     lead = CARRY if carry is not None else NO_LABEL
     for r in range(n_rows + 1):
-        cost[0][r] = 0.0 if r == 0 else lead * (1 if carry is not None else r)
+        if not _crosses(breaks, 0, r - 1):
+            cost[0][r] = 0.0 if r == 0 else lead * (1 if carry is not None else r)
     for i in range(n_frags):
         for r in range(n_rows + 1):
             base = cost[i][r]
@@ -81,14 +85,22 @@ def assign_labels(
                     break
                 extra = 0.0 if j == i + 1 else (JOIN_KNOWN if known(join_text(group)) else JOIN)
                 target = group[0].y + group[-1].y
+                slack = group[0].slack + group[-1].slack
                 for s in range(r, n_rows):
+                    if _crosses(breaks, r, s):
+                        break
                     diff = rows[r].top + rows[s].bottom - target
                     if diff > MAX_ERROR:
                         break
                     if diff >= -MAX_ERROR:
-                        _relax(cost, back, (j, s + 1), base + abs(diff) + extra, (i, r))
+                        error = max(abs(diff) - slack, 0.0)
+                        _relax(cost, back, (j, s + 1), base + error + extra, (i, r))
     end = _best_end(cost, n_frags, n_rows)
     return _labels(back, frags, end, n_rows, carry)
+
+
+def _crosses(breaks: frozenset[int], first: int, last: int) -> bool:
+    return any(first < b <= last for b in breaks)
 
 
 def _relax(

@@ -18,7 +18,7 @@ from itertools import pairwise
 
 from extractors.layout_lines import Line, Segment, line_segments
 from extractors.layout_spans import Extent, Fragment, assign_labels
-from extractors.layout_vertical import RowLines, vertical_model
+from extractors.layout_vertical import RowLines, VerticalModel, vertical_model
 from extractors.layouts import (
     LABELS,
     column_header_index,
@@ -106,14 +106,16 @@ def target_column(right_parts: Sequence[list[Segment]]) -> int | None:
     return min(col for col, n in votes.items() if n == best)
 
 
-def _split_overflow(right: list[Segment], col4: int | None) -> list[Segment]:
-    """A level-3 name that runs up to the target leaves a single space before it; split the
-    lone segment at the last space that opens the target column."""
-    if col4 is None or len(right) != 1 or right[0].end <= col4:
+def _split_overflow(right: list[Segment], col4: int | None, alone: bool) -> list[Segment]:
+    """A level-3 name that fills its cell leaves a single space before the target; split the
+    lone segment at the last space that opens the target column. Only on a line alone in
+    its row (a wrapped name's lines touch their row's other lines)."""
+    reach = 2 * _ALIGN_TOLERANCE
+    if col4 is None or not alone or len(right) != 1 or right[0].end < col4 - reach:
         return right
     seg = right[0]
     cut = max(
-        (i for i, ch in enumerate(seg.text) if ch.isspace() and seg.start + i + 1 >= col4 - 2 * _ALIGN_TOLERANCE),
+        (i for i, ch in enumerate(seg.text) if ch.isspace() and seg.start + i + 1 >= col4 - reach),
         default=None,
     )
     if cut is None:
@@ -122,12 +124,14 @@ def _split_overflow(right: list[Segment], col4: int | None) -> list[Segment]:
     return [Segment(seg.start, seg.start + cut, head), Segment(seg.start + cut + 1, seg.end, tail)]
 
 
-def _split_cells(index: int, right: list[Segment], col3: int, col4: int | None) -> _Cells:
+def _split_cells(
+    index: int, right: list[Segment], col3: int, col4: int | None, alone: bool
+) -> _Cells:
     if not right:
         return _Cells(index, None, None)
     if abs(right[0].start - col3) > _ALIGN_TOLERANCE:
         return _Cells(index, None, " ".join(s.text for s in right))
-    right = _split_overflow(right, col4)
+    right = _split_overflow(right, col4, alone)
     if len(right) == 1:
         return _Cells(index, right[0].text, None)
     return _Cells(index, " ".join(s.text for s in right[:-1]), right[-1].text)
@@ -187,9 +191,11 @@ def page_table(lines: Sequence[Line], layout: Layout) -> PageTable:
     cells: list[_Cells] = []
     rights = [[s for s in segs if s.start >= col3 - _ALIGN_TOLERANCE] for _, segs in body]
     col4 = target_column(rights)
+    filled = {index for (index, _), right in zip(body, rights, strict=True) if right}
     for (index, segs), right in zip(body, rights, strict=True):
         labels += [(index, s) for s in segs if s.start < col3 - _ALIGN_TOLERANCE]
-        cell = _split_cells(index, right, col3, col4)
+        alone = index - 1 not in filled and index + 1 not in filled
+        cell = _split_cells(index, right, col3, col4, alone)
         if cell.level3 is not None or cell.target is not None:
             cells.append(cell)
     one, two = _fragments(labels, _level_boundary(labels, header, layout))
@@ -295,6 +301,11 @@ def _attach(groups: list[list[_Cells]], at: int, run: list[_Cells]) -> None:
         after[:0] = run
 
 
+def _placed(frag: Fragment, model: VerticalModel) -> Fragment:
+    y, slack = model.y(frag.line)
+    return replace(frag, y=y, slack=slack)
+
+
 def table_rows(pages: Sequence[Sequence[Line]], layout: Layout) -> list[IndicatorRow]:
     """Indicator rows of a table printed over ``pages`` (each the table's lines on a page),
     merged labels filled in and carried over page breaks."""
@@ -307,10 +318,13 @@ def table_rows(pages: Sequence[Sequence[Line]], layout: Layout) -> list[Indicato
             continue
         model = vertical_model([r.lines for r in table.rows])
         extents = [Extent(a, b) for a, b in pairwise(model.tops)]
-        level1 = [replace(f, y=model.y(f.line)) for f in table.level1]
-        level2 = [replace(f, y=model.y(f.line)) for f in table.level2]
+        level1 = [_placed(f, model) for f in table.level1]
+        level2 = [_placed(f, model) for f in table.level2]
         one = assign_labels(extents, level1, carry1, lambda t: is_level1(t, layout))
-        two = assign_labels(extents, level2, carry2, lambda t: is_known_level2(t, layout))
+        starts = frozenset(k for k in range(1, len(one)) if one[k] != one[k - 1])
+        two = assign_labels(
+            extents, level2, carry2, lambda t: is_known_level2(t, layout), breaks=starts
+        )
         for row, l1, l2 in zip(table.rows, one, two, strict=True):
             out.append(IndicatorRow(l1, l2, row.level3, row.target, row.page))
         carry1, carry2 = one[-1], two[-1]

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 PAD = 0.5
+#: How far text printed on a row's line may sit from that line's centre
+SAME_LINE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,22 +37,25 @@ class VerticalModel:
     firsts: tuple[int, ...]  # first line index of each row
     lasts: tuple[int, ...]  # last line index of each row
 
-    def y(self, line: int) -> float:
-        """Position of the centre of layout line ``line``."""
+    def y(self, line: int) -> tuple[float, float]:
+        """Position of the centre of layout line ``line`` and how far off it may be: a line
+        printed between two rows lies anywhere between their nearest text lines."""
         lines = [a for a, _ in self.anchors]
         k = bisect_right(self.firsts, line) - 1
         if k < 0:
-            return self.tops[0] - PAD * (self.firsts[0] - line)
-        if line > self.lasts[k]:
-            if k + 1 < len(self.firsts):
-                return self.tops[k + 1]
-            return self.tops[-1] + PAD * (line - self.lasts[k])
+            return self.tops[0] - PAD * (self.firsts[0] - line), PAD
         i = bisect_right(lines, line) - 1
         here_line, here_y = self.anchors[i]
+        if line > self.lasts[k]:
+            if k + 1 >= len(self.firsts):
+                return self.tops[-1] + PAD * (line - self.lasts[k]), PAD
+            border, after = self.tops[k + 1], self.anchors[i + 1][1]
+            return border, max(min(border - here_y, after - border) - 2 * SAME_LINE, SAME_LINE)
         if here_line == line or i + 1 >= len(lines):
-            return here_y
+            return here_y, SAME_LINE
         next_line, next_y = self.anchors[i + 1]
-        return here_y + (next_y - here_y) * (line - here_line) / (next_line - here_line)
+        y = here_y + (next_y - here_y) * (line - here_line) / (next_line - here_line)
+        return y, SAME_LINE
 
 
 def vertical_model(rows: Sequence[RowLines]) -> VerticalModel:
