@@ -124,6 +124,29 @@ def _split_overflow(right: list[Segment], col4: int | None, alone: bool) -> list
     return [Segment(seg.start, seg.start + cut, head), Segment(seg.start + cut + 1, seg.end, tail)]
 
 
+def _split_label_overflow(segs: list[Segment], col3: int) -> list[Segment]:
+    """A merged label that fills its cell leaves a single space before the level-3 name;
+    split a segment that starts left of the level-3 column and runs into it."""
+    out: list[Segment] = []
+    for seg in segs:
+        if seg.start >= col3 - _ALIGN_TOLERANCE or seg.end <= col3:
+            out.append(seg)
+            continue
+        cut = max(
+            (i for i, ch in enumerate(seg.text)
+             if ch.isspace() and abs(seg.start + i + 1 - col3) <= _ALIGN_TOLERANCE),
+            default=None,
+        )
+        if cut is None:
+            out.append(seg)
+            continue
+        out += [
+            Segment(seg.start, seg.start + cut, seg.text[:cut]),
+            Segment(seg.start + cut + 1, seg.end, seg.text[cut + 1 :]),
+        ]
+    return out
+
+
 def _split_cells(
     index: int, right: list[Segment], col3: int, col4: int | None, alone: bool
 ) -> _Cells:
@@ -192,6 +215,8 @@ def page_table(lines: Sequence[Line], layout: Layout) -> PageTable:
     rights = [[s for s in segs if s.start >= col3 - _ALIGN_TOLERANCE] for _, segs in body]
     col4 = target_column(rights)
     filled = {index for (index, _), right in zip(body, rights, strict=True) if right}
+    body = [(index, _split_label_overflow(segs, col3)) for index, segs in body]
+    rights = [[s for s in segs if s.start >= col3 - _ALIGN_TOLERANCE] for _, segs in body]
     for (index, segs), right in zip(body, rights, strict=True):
         labels += [(index, s) for s in segs if s.start < col3 - _ALIGN_TOLERANCE]
         alone = index - 1 not in filled and index + 1 not in filled
@@ -253,9 +278,10 @@ def _split_run(run: Sequence[_Cells]) -> list[list[_Cells]]:
 def _raw_row(cells: Sequence[_Cells], page: int) -> RawRow:
     names = tuple(c.index for c in cells if c.level3 is not None)
     targets = tuple(c.index for c in cells if c.target is not None)
+    tallest = names if len(names) >= len(targets) else targets
     return RawRow(
         page=page,
-        lines=RowLines(tuple(c.index for c in cells), names if len(names) >= len(targets) else targets),
+        lines=RowLines(tuple(c.index for c in cells), tallest),
         level3="\n".join(c.level3 for c in cells if c.level3 is not None),
         target="\n".join(c.target for c in cells if c.target is not None),
     )

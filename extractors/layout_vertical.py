@@ -49,8 +49,9 @@ class VerticalModel:
         if line > self.lasts[k]:
             if k + 1 >= len(self.firsts):
                 return self.tops[-1] + PAD * (line - self.lasts[k]), PAD
-            border, after = self.tops[k + 1], self.anchors[i + 1][1]
-            return border, max(min(border - here_y, after - border) - 2 * SAME_LINE, SAME_LINE)
+            after_line, after = self.anchors[i + 1]
+            y = here_y + (after - here_y) * (line - here_line) / (after_line - here_line)
+            return y, max(min(y - here_y, after - y) - 2 * SAME_LINE, SAME_LINE)
         if here_line == line or i + 1 >= len(lines):
             return here_y, SAME_LINE
         next_line, next_y = self.anchors[i + 1]
