@@ -37,24 +37,20 @@ class Header:
     notes: tuple[str, ...]
 
 
-def cell_label(text: str, layout: Layout) -> LabelHit | None:
+def cell_label(text: str, layout: Layout, strict: bool = True) -> LabelHit | None:
     """The label opening a cell, if the cell is a label cell.
 
     A label wrapped inside its cell is read with the break as a space (which the label patterns
-    allow). A label word followed by more text and no colon is a value that happens to start
-    with a label word (a project called ``项目类别管理系统``), not a label."""
+    allow). ``strict``: a label word followed by more text and no colon is taken for a value
+    that happens to start with a label word (a project called ``项目类别管理系统``); only a
+    cell that is no label's value is read loosely (``申报单位名称上海市…``, colon missing)."""
     flat = text.replace("\n", " ")
     hit = label_at_start(flat, layout)
-    if hit is None:
-        return None
+    if hit is None or not strict:
+        return hit
     rest = flat[hit.end:].strip()
     ends_colon = flat[hit.start:hit.end].rstrip().endswith(_COLONS)
     return hit if (not rest or ends_colon) else None
-
-
-def _value_after(text: str, hit: LabelHit) -> str:
-    """Text printed after the label in the label's own cell (``申报单位名称：…``)."""
-    return text[hit.end:].strip()
 
 
 def row_pairs(cells: Sequence[Cell], layout: Layout) -> tuple[list[tuple[LabelHit, str]], str]:
@@ -63,19 +59,19 @@ def row_pairs(cells: Sequence[Cell], layout: Layout) -> tuple[list[tuple[LabelHi
     label (a continuation, or something unknown)."""
     pairs: list[tuple[LabelHit, str]] = []
     lead: list[str] = []
-    hits = [cell_label(c.text, layout) for c in cells]
+    strict = [cell_label(c.text, layout) for c in cells]
     i = 0
     while i < len(cells):
-        hit = hits[i]
+        hit = strict[i] or cell_label(cells[i].text, layout, strict=False)
         if hit is None:
             if not pairs and not cells[i].blank:
                 lead.append(cells[i].text.strip())
             i += 1
             continue
-        value = _value_after(cells[i].text, hit)
+        value = cells[i].text[hit.end:].strip()
         i += 1
         takes_next = hit.label.kind != "heading" and not value
-        if takes_next and i < len(cells) and hits[i] is None:
+        if takes_next and i < len(cells) and strict[i] is None:
             value = cells[i].text.strip()
             i += 1
         pairs.append((hit, value))

@@ -58,11 +58,24 @@ def _copy_page(page: Any, settings: PdfSettings) -> tuple[list[Glyph], list[_Row
     return glyphs, [_table_boxes(t) for t in clean.find_tables(settings.table_settings())]
 
 
+def check_complete(path: Path) -> None:
+    """A PDF ends with ``%%EOF`` (readers look in the last 1024 bytes). pdfminer happily reads
+    a file cut just before it, so a truncated download would pass for whole without this."""
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        fh.seek(max(0, fh.tell() - 1024))
+        tail = fh.read()
+    if b"%%EOF" not in tail:
+        raise CorruptPdf(f"{path.name}: the PDF is truncated or damaged (no %%EOF marker "
+                         f"in its last 1024 bytes)")
+
+
 def iter_page_grids(path: Path, settings: PdfSettings) -> Iterator[PageGrid]:
     """Yield each page of ``path`` as a :class:`PageGrid`, in order, closing pages as it goes.
 
     Raises :class:`CorruptPdf` or :class:`EncryptedPdf` (naming the file) when pdfminer cannot
     read it."""
+    check_complete(path)
     try:
         pdf = pdfplumber.open(path)
     except _DAMAGE as exc:

@@ -122,33 +122,38 @@ def _one_cell(above: str, below: str) -> bool:
 def join_spans(drafts: Sequence[Draft]) -> list[tuple[str, str]]:
     """Level-1/level-2 text of each draft, merged cells cut by a page break joined again.
 
-    At each segment boundary the last cell above and the first cell below are one cell when
-    either is empty or both print the same label (a level-2 only within a joined level-1).
-    Cells still empty then take the label above them (a label printed in the first of
-    several unmerged cells); a level-2 never crosses into another level-1."""
+    At each segment boundary, in print order, the cell above (with every part already joined
+    to it) and the cell below are one cell when either has no label yet or both print the same
+    label (a level-2 only within a joined level-1). Cells still empty then take the label above
+    them (a label printed in the first of several unmerged cells); a level-2 never crosses into
+    another level-1."""
     parent: dict[Hashable, Hashable] = {}
+    labels: dict[Hashable, str] = {}
+    for d in drafts:
+        for span, text in ((d.span1, d.level1), (d.span2, d.level2)):
+            if text and not labels.get(span):
+                labels[span] = text
 
-    def join(a: Hashable, b: Hashable) -> None:
-        parent[_find(parent, b)] = _find(parent, a)
+    def label(span: Hashable) -> str:
+        return labels.get(_find(parent, span), "")
+
+    def join(above: Hashable, below: Hashable) -> None:
+        a, b = _find(parent, above), _find(parent, below)
+        if a != b:
+            parent[b] = a
+            labels[a] = labels.get(a) or labels.get(b, "")
 
     for prev, cur in pairwise(drafts):
         if prev.segment == cur.segment:
             continue
-        if _one_cell(prev.level1, cur.level1):
+        if _one_cell(label(prev.span1), label(cur.span1)):
             join(prev.span1, cur.span1)
         same_l1 = _find(parent, prev.span1) == _find(parent, cur.span1)
-        if same_l1 and _one_cell(prev.level2, cur.level2):
+        if same_l1 and _one_cell(label(prev.span2), label(cur.span2)):
             join(prev.span2, cur.span2)
-    labels: dict[Hashable, str] = {}
-    for d in drafts:
-        for span, text in ((d.span1, d.level1), (d.span2, d.level2)):
-            root = _find(parent, span)
-            if text and not labels.get(root):
-                labels[root] = text
     out: list[tuple[str, str]] = []
     for d in drafts:
-        l1 = labels.get(_find(parent, d.span1), "")
-        l2 = labels.get(_find(parent, d.span2), "")
+        l1, l2 = label(d.span1), label(d.span2)
         if out and not l1:
             l1 = out[-1][0]
         if out and not l2 and out[-1][0] == l1:
