@@ -258,9 +258,12 @@ def _anchors(run: Sequence[_Cells]) -> list[list[int]]:
 
 
 def _split_run(run: Sequence[_Cells]) -> list[list[_Cells]]:
-    """The rows of a run: level-3-only lines go to the target they are centred on."""
+    """The rows of a run. Rows are normally separated by a padding line, so a run is one row
+    (wrapped name and/or target) unless several of its lines hold both a name and a target;
+    then level-3-only lines go to the target they are centred on."""
     anchors = _anchors(run)
-    if len(anchors) <= 1:
+    both = sum(1 for c in run if c.level3 is not None and c.target is not None)
+    if len(anchors) <= 1 or both < 2:
         return [list(run)]
     groups: list[list[int]] = [list(a) for a in anchors]
     groups[0] = list(range(anchors[0][0])) + groups[0]
