@@ -30,6 +30,8 @@ def parse_pdftotext_layout(text: str) -> list[Form]:
 def lines_to_form_parts(lines: Sequence[Line]) -> list[tuple[list[Line], Layout]]:
     """The lines of each form, from its title line to the next title."""
     starts = [(i, lay) for i, ln in enumerate(lines) if (lay := find_title(ln.text)) is not None]
+    if not starts:
+        return []
     bounds = [s for s, _ in starts[1:]] + [len(lines)]
     return [(list(lines[s:e]), lay) for (s, lay), e in zip(starts, bounds, strict=True)]
 

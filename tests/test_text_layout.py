@@ -1,0 +1,224 @@
+"""Tests of the ``pdftotext -layout`` parser: golden files, units, properties.
+
+Fixtures in tests/fixtures/layout/ are the two shipped -layout samples (s04, s08) and the
+-layout exports (``pdftotext -layout``, poppler) of the four sample PDFs (s01, s05, s06, s10).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractors.layout_header import accepted_hits
+from extractors.layout_lines import document_lines, is_footer, line_segments
+from extractors.layout_spans import Extent, Fragment, assign_labels
+from extractors.layout_vertical import RowLines, vertical_model
+from extractors.text_layout import parse_pdftotext_layout
+from tests.support.truth import diff_forms, load_truth
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "layout"
+TRUTH = load_truth(ROOT / "samples" / "truth.json")
+GOLDEN = ["s01", "s04", "s05", "s06", "s08", "s10"]
+
+
+def _truth_for(stem: str) -> list[dict[str, object]]:
+    name = next(n for n in TRUTH if n.startswith(stem + "_"))
+    projects: list[dict[str, object]] = TRUTH[name]["projects"]
+    return projects
+
+
+def _fixture(stem: str) -> str:
+    return (FIXTURES / f"{stem}.txt").read_text(encoding="utf-8")
+
+
+def _rows(text: str) -> list[tuple[str | None, str | None, str, str]]:
+    return [
+        (r.level1, r.level2, "".join(r.level3.split()), "".join(r.target_raw.split()))
+        for f in parse_pdftotext_layout(text)
+        for r in f.indicators
+    ]
+
+
+# --- golden ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", GOLDEN)
+def test_golden_matches_truth(stem: str) -> None:
+    forms = parse_pdftotext_layout(_fixture(stem))
+    assert diff_forms(forms, _truth_for(stem)) == []
+
+
+def test_form_pages_and_units() -> None:
+    forms = parse_pdftotext_layout(_fixture("s08"))
+    assert [f.page for f in forms] == [1, 3]
+    assert all(f.layout == "national" and f.money_unit == "wan_yuan" for f in forms)
+    assert all(f.has_target_column for f in forms)
+    shanghai = parse_pdftotext_layout(_fixture("s04"))
+    assert [f.money_unit for f in shanghai] == ["yuan", "yuan"]
+    assert shanghai[0].fields["year"] == "2020"
+
+
+def test_crlf_and_bom_are_normalised() -> None:
+    text = _fixture("s04")
+    assert _rows("\ufeff" + text.replace("\n", "\r\n")) == _rows(text)
+
+
+# --- units ----------------------------------------------------------------------------
+
+
+def test_segments_split_on_two_spaces_not_one() -> None:
+    segs = line_segments("  受益 学生人数    >=3500人")
+    assert [(s.start, s.text) for s in segs] == [(2, "受益 学生人数"), (13, ">=3500人")]
+
+
+@pytest.mark.parametrize("text", ["- 3 -", "   第 3 页 共 9 页", "第3页", "共 9 页 第 3 页"])
+def test_footers(text: str) -> None:
+    assert is_footer(text)
+
+
+def test_footer_lines_are_blanked() -> None:
+    lines = document_lines("a\n    - 1 -\fb\n第 2 页 共 2 页\f")
+    assert [(ln.page, ln.text) for ln in lines] == [(1, "a"), (1, ""), (2, "b"), (2, "")]
+
+
+def test_label_in_a_sentence_is_not_a_label() -> None:
+    assert accepted_hits("开展项目名称核对工作", "shanghai") == []
+    assert [h.label.field for h in accepted_hits("项 目 名 称：  某项目", "shanghai")] == [
+        "project_name"
+    ]
+    assert [h.label.field for h in accepted_hits("  项目名称     某项目", "national")] == [
+        "project_name"
+    ]
+
+
+def test_label_centred_between_rows_covers_both() -> None:
+    rows = [Extent(0, 2), Extent(2, 4), Extent(4, 6), Extent(6, 8)]
+    frags = [Fragment(1, "A", y=2.0, slack=0.5), Fragment(5, "B", y=6.0, slack=0.5)]
+    assert assign_labels(rows, frags, None) == ["A", "A", "B", "B"]
+
+
+def test_leading_rows_keep_the_carried_label() -> None:
+    rows = [Extent(0, 2), Extent(2, 4), Extent(4, 6)]
+    assert assign_labels(rows, [Fragment(3, "B", y=5.0, slack=0.25)], "A") == ["A", "A", "B"]
+
+
+def test_wrapped_label_fragments_join() -> None:
+    rows = [Extent(0, 2), Extent(2, 4), Extent(4, 6)]
+    frags = [Fragment(2, "服务对象满意度指", y=2.0, slack=0.5), Fragment(4, "标", y=4.0, slack=0.5)]
+    assert assign_labels(rows, frags, None) == ["服务对象满意度指\n标"] * 3
+
+
+def test_breaks_keep_level2_inside_level1() -> None:
+    rows = [Extent(0, 2), Extent(2, 4), Extent(4, 6)]
+    frags = [Fragment(1, "A", y=2.0, slack=1.0)]
+    assert assign_labels(rows, frags, "Z", breaks=frozenset({1})) == ["Z", "A", "A"]
+
+
+def test_vertical_model_gives_wrapped_rows_their_height() -> None:
+    rows = [RowLines((0,), (0,)), RowLines((2, 3, 4), (2, 4)), RowLines((6,), (6,))]
+    model = vertical_model(rows)
+    assert model.tops == (0.0, 2.0, 5.0, 7.0)
+    assert model.y(3)[0] == pytest.approx(3.5)
+    assert model.y(5)[0] == pytest.approx(5.0)
+
+
+SHANGHAI_TABLE = """\
+                          财政项目支出绩效目标表
+                             （2021年度）
+申报单位名称：某单位
+
+项目名称：           某项目                项目类别：         经常性项目
+\f                        2021年绩效目标
+一级目标    二级目标               三级目标               指标目标值
+
+               名称甲                       ≥1次
+        数量
+               名称乙乙乙乙乙乙乙乙乙乙
+                                       =2个
+               丙丙丙
+产出目标
+        质量   名称丁                       合格
+
+影响力目标   长效管理   名称戊                 健全
+"""
+
+
+def test_wrapped_level3_joins_the_row_it_is_centred_on() -> None:
+    assert _rows(SHANGHAI_TABLE) == [
+        ("产出目标", "数量", "名称甲", "≥1次"),
+        ("产出目标", "数量", "名称乙乙乙乙乙乙乙乙乙乙丙丙丙", "=2个"),
+        ("产出目标", "质量", "名称丁", "合格"),
+        ("影响力目标", "长效管理", "名称戊", "健全"),
+    ]
+
+
+def test_header_value_wraps_around_its_label() -> None:
+    form = parse_pdftotext_layout(_fixture("s04"))[0]
+    assert form.fields["project_name"].split("\n") == ["青少年科技节暨“小小科学", "家”评选活动"]
+    assert form.fields["measures"] == ""
+
+
+# --- properties -----------------------------------------------------------------------
+
+
+FORM_ALPHABET = list("项目名称：财政支出绩效目标表一级二三指标值 \n\f（）2020年度-0")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(FORM_ALPHABET), max_size=400))
+def test_never_raises_on_arbitrary_text(text: str) -> None:
+    parse_pdftotext_layout(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(GOLDEN),
+    st.integers(min_value=0, max_value=20000),
+    st.integers(min_value=0, max_value=400),
+    st.lists(st.sampled_from([*FORM_ALPHABET, "  ", "\n\n", "         "]), max_size=40).map(
+        "".join
+    ),
+)
+def test_never_raises_on_damaged_exports(stem: str, at: int, cut: int, noise: str) -> None:
+    text = _fixture(stem)
+    at = at % max(len(text), 1)
+    parse_pdftotext_layout(text[:at] + noise + text[at + cut :])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300))
+def test_never_raises_on_any_unicode(text: str) -> None:
+    parse_pdftotext_layout(text)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(GOLDEN), st.integers(min_value=1, max_value=12))
+def test_rows_survive_an_indent_shift(stem: str, shift: int) -> None:
+    text = _fixture(stem)
+    shifted = "\f".join(
+        "\n".join((" " * shift + ln) if ln.strip() else ln for ln in page.split("\n"))
+        for page in text.split("\f")
+    )
+    assert _rows(shifted) == _rows(text)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(GOLDEN), st.sampled_from(["- 7 -", "第 7 页 共 9 页"]))
+def test_rows_survive_page_footers(stem: str, footer: str) -> None:
+    text = _fixture(stem)
+    pages = text.split("\f")
+    with_footers = "\f".join(p + f"\n\n                    {footer}\n" if p.strip() else p
+                             for p in pages)
+    assert _rows(with_footers) == _rows(text)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(GOLDEN), st.integers(min_value=1, max_value=3))
+def test_rows_survive_trailing_blank_lines_on_pages(stem: str, blanks: int) -> None:
+    text = _fixture(stem)
+    padded = "\f".join(p + "\n" * blanks if p.strip() else p for p in text.split("\f"))
+    assert _rows(padded) == _rows(text)
