@@ -15,6 +15,7 @@ vocabulary of :mod:`extractors.layouts`; nothing here knows a sample's words or 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,9 +65,14 @@ def page_blocks(grid: PageGrid) -> list[Placed]:
     return [Placed(grid.number, b, opens_page=b is first_table) for b in items]
 
 
+_YEAR_PREFIX = re.compile(r"^\s*\d{4}(?=\s*年)")
+_YEAR_LEAD = re.compile(r"^\s*\d{4}\s*年\s*度?")
+
+
 def title_of(line: TextLine) -> Layout | None:
-    """The layout whose title this loose line is (a year printed on the same line allowed)."""
-    return find_title(YEAR_RE.sub("", line.text))
+    """The layout whose title this loose line is; a year printed on the same line, as
+    ``（2022年度）`` after it or ``2022年度`` before it, is allowed."""
+    return find_title(_YEAR_LEAD.sub("", YEAR_RE.sub("", line.text)))
 
 
 def group_forms(grids: Iterable[PageGrid]) -> Iterator[FormChunk]:
@@ -88,12 +94,16 @@ def group_forms(grids: Iterable[PageGrid]) -> Iterator[FormChunk]:
 
 
 def form_year(chunk: FormChunk) -> str | None:
-    """``（2022年度）`` printed near the title; else the ``2022年绩效目标`` table heading."""
+    """``（2022年度）`` printed near the title (or ``2022年度`` before it); else the
+    ``2022年绩效目标`` table heading."""
     lines = [p.block.text for p in chunk.blocks if isinstance(p.block, TextLine)]
     for line in lines:
         year = find_year(line)
         if year is not None:
             return str(year)
+        prefix = _YEAR_PREFIX.match(line)
+        if prefix and title_of(TextLine(line, 0, 0, 0)) is not None:
+            return prefix.group(0).strip()
     for line in lines:
         m = TABLE_HEADING_RE.search(line)
         if m:

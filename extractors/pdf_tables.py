@@ -37,10 +37,14 @@ class Columns:
 
 def header_columns(row: Sequence[Cell], layout: Layout, minimum: int) -> Columns | None:
     """Columns of an indicator table when ``row`` is its column-header row (at least
-    ``minimum`` of the four headers, so a stray ``指标值`` in a narrative is no header)."""
+    ``minimum`` of the four headers, so a stray ``指标值`` in a narrative is no header). The
+    other layout's header words are accepted too: the columns mean the same in both."""
+    other: Layout = "national" if layout == "shanghai" else "shanghai"
     spans: list[tuple[float, float] | None] = [None] * 4
     for cell in row:
         i = column_header_index(cell.text, layout)
+        if i is None:
+            i = column_header_index(cell.text, other)
         if i is not None and spans[i] is None:
             spans[i] = (cell.x0, cell.x1)
     if sum(s is not None for s in spans) < minimum or spans[LEVEL3] is None:

@@ -291,7 +291,8 @@ def test_header_columns_needs_the_level3_header() -> None:
                                                        "指标目标\n值"), XS, strict=True)]
     assert header_columns(row, "shanghai", 3) == COLS
     assert header_columns(row[:2], "shanghai", 2) is None
-    assert header_columns(row, "national", 3) is None
+    assert header_columns(row, "national", 3) == COLS  # same columns, other layout's words
+    assert header_columns([_cell("指标值", 0)] * 4, "shanghai", 3) is None
 
 
 def test_aligned_only_under_the_level3_header() -> None:
@@ -407,10 +408,12 @@ def _grid(rows: list[list[tuple[str, int, int]]], top: float) -> TableGrid:
 def test_group_forms_cuts_at_titles_and_drops_a_cover_page() -> None:
     pages = [_page(1, ["目录"], []),
              _page(2, ["财 政 项 目 支 出 绩 效 目 标 表", "（2023年度）"], []),
-             _page(3, ["项目支出绩效目标表（2024年度）"], [])]
+             _page(3, ["项目支出绩效目标表（2024年度）"], []),
+             _page(4, ["2025年度项目支出绩效目标表"], [])]
     chunks = list(group_forms(pages))
-    assert [(c.layout, c.page) for c in chunks] == [("shanghai", 2), ("national", 3)]
-    assert [form_year(c) for c in chunks] == ["2023", "2024"]
+    assert [(c.layout, c.page) for c in chunks] == [("shanghai", 2), ("national", 3),
+                                                    ("national", 4)]
+    assert [form_year(c) for c in chunks] == ["2023", "2024", "2025"]
 
 
 def test_split_rows_header_then_segments_across_pages() -> None:
@@ -454,3 +457,39 @@ def test_settings_are_frozen_and_feed_pdfplumber() -> None:
     with pytest.raises(AttributeError):
         s.snap_tolerance = 4  # type: ignore[misc]
     assert compact("指标目标\n值") == "指标目标值"
+
+
+# --- memory on a long file ---------------------------------------------------------------
+
+_MEASURE = """
+import json, resource, sys
+from pathlib import Path
+from extractors.pdf import read_pdf_forms
+from tests.support.truth import diff_forms
+pages, forms = read_pdf_forms(Path(sys.argv[1]))
+diffs = diff_forms(forms, json.loads(Path(sys.argv[2]).read_text(encoding="utf-8")))
+print(json.dumps({"pages": pages, "diffs": diffs,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+@needs_fonts
+@pytest.mark.slow
+def test_300_page_file_stays_under_400_mb(tmp_path: Path) -> None:
+    """Pages are closed as they are read, so peak memory does not grow with the file."""
+    import json
+    import subprocess
+    import sys
+
+    projects = [fx.project(k, indicators=fx.indicators(fx.SHANGHAI_ROWS, extra=22, tag=str(k)))
+                for k in range(100)]
+    pdf, truth_file = tmp_path / "long.pdf", tmp_path / "truth.json"
+    pages, truth = fx.render(pdf, projects, opts=fx.Options(footer="dash"))
+    assert pages >= 300
+    truth_file.write_text(json.dumps(truth, ensure_ascii=False), encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", _MEASURE, str(pdf), str(truth_file)],
+                         cwd=root, capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["pages"] == pages and result["diffs"] == []
+    assert result["peak_mb"] < 400, result["peak_mb"]
