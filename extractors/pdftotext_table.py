@@ -1,0 +1,285 @@
+"""The indicator table of a `pdftotext` default-mode export: label lines and rows.
+
+In default mode every table cell is a text block of its own, so the table arrives as a stream
+of blocks: level-3 name, target, level-3 name, target, ... with the merged level-1/level-2
+labels wherever pdftotext's reading order put them (see :mod:`extractors.level_inference`).
+This module separates label lines from cell lines and pairs cells into rows. Pairing is a
+small dynamic programme over roles (new level-3 cell / target / wrapped continuation) because
+pdftotext sometimes merges the targets of two adjacent rows into one block, or prints a
+row's target after the next row's level-3 name; the block numbers say which lines share a
+block, and a level-3 cell and a target never share one (their columns are far apart).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from extractors.layouts import LEVEL1, LEVEL2, TABLE_COLUMNS, column_header_index, compact
+from extractors.model import Layout
+from extractors.pdftotext_stream import Line
+
+LabelLevel = Literal[1, 2]
+
+_STRONG_TARGET = re.compile(
+    r"^\s*([<>=≤≥＜＞＝≦≧~～]|不[低高少多大小超]于|不超过|[0-9０-９.．]+\s*[%％]?\s*$)"
+    r"|[%％]|^\s*[0-9０-９]"
+)
+_HEADING_RE = re.compile(r"^\d{4}年?绩效目标$|^绩效指标$")
+
+
+@dataclass(frozen=True, slots=True)
+class LabelLine:
+    """A merged level-1/level-2 label as printed; ``pos`` is its index in the table stream."""
+
+    level: LabelLevel
+    text: str
+    page: int
+    block: int
+    pos: int
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One indicator row before its levels are known."""
+
+    level3: str
+    target: str
+    page: int
+    block: int
+    pos: int  # stream index of the level-3 cell's first line
+    height: int  # printed lines of its tallest cell (1 for a one-line row)
+
+
+@dataclass(frozen=True, slots=True)
+class TableStream:
+    """A form's table: rows and labels in stream order, plus where column headers were."""
+
+    rows: tuple[Row, ...]
+    labels: tuple[LabelLine, ...]
+    header_pos: tuple[int, ...]
+
+
+def _all_labels(layout: Layout) -> dict[str, LabelLevel]:
+    names: dict[str, LabelLevel] = {name: 1 for name in LEVEL1[layout]}
+    for children in LEVEL2[layout].values():
+        for name in children:
+            names.setdefault(name, 2)
+    return names
+
+
+def is_strong_target(text: str) -> bool:
+    """A cell that can only be a target value (operator, number, percentage)."""
+    return bool(_STRONG_TARGET.search(compact(text)))
+
+
+def _is_table_furniture(text: str, layout: Layout) -> bool:
+    k = compact(text)
+    return column_header_index(k, layout) is not None or bool(_HEADING_RE.match(k))
+
+
+def _join_wrapped_labels(lines: list[Line], layout: Layout) -> list[Line | tuple[Line, int]]:
+    """Lines with labels wrapped over two or three lines glued back (``服务对象满意度指`` +
+    ``标``); the wrap may have another column's line between its parts."""
+    names = _all_labels(layout)
+    out: list[Line | tuple[Line, int]] = []
+    used: set[int] = set()
+    for i, line in enumerate(lines):
+        if i in used:
+            continue
+        k = compact(line.text)
+        if k in names or not k or not any(n.startswith(k) and n != k for n in names):
+            out.append(line)
+            continue
+        joined, taken = _complete_label(lines, i, names, used)
+        if joined is None:
+            out.append(line)
+        else:
+            used |= taken
+            out.append((Line(joined, line.page, line.block), names[joined]))
+    return out
+
+
+def _complete_label(lines: list[Line], i: int, names: dict[str, LabelLevel],
+                    used: set[int]) -> tuple[str | None, set[int]]:
+    acc = compact(lines[i].text)
+    taken: set[int] = set()
+    j = i + 1
+    while j < len(lines) and j <= i + 4 and lines[j].page == lines[i].page:
+        if j not in used:
+            cand = acc + compact(lines[j].text)
+            if cand in names:
+                return cand, taken | {j}
+            if any(n.startswith(cand) for n in names) and lines[j].block == lines[i].block:
+                acc = cand
+                taken.add(j)
+        j += 1
+    return None, set()
+
+
+def _classify(lines: list[Line], layout: Layout) -> list[tuple[str, Line, int]]:
+    """(kind, line, level) for each line: kind is ``label``, ``cell`` or ``furniture``."""
+    names = _all_labels(layout)
+    items: list[tuple[str, Line, int]] = []
+    for entry in _join_wrapped_labels(lines, layout):
+        if isinstance(entry, tuple):
+            items.append(("label", entry[0], entry[1]))
+            continue
+        k = compact(entry.text)
+        if _is_table_furniture(entry.text, layout):
+            items.append(("furniture", entry, 0))
+        elif k in names:
+            items.append(("label", entry, names[k]))
+        else:
+            items.append(("cell", entry, 0))
+    return _labels_that_are_cells(items)
+
+
+def _labels_that_are_cells(items: list[tuple[str, Line, int]]) -> list[tuple[str, Line, int]]:
+    """A level-3 name may equal a level-2 label (``经济效益``): a label text printed twice in
+    a row, or followed straight by a target value after a complete row, is a level-3 cell."""
+    out = list(items)
+    for i, (kind, line, level) in enumerate(out):
+        if kind != "label" or level != 2:
+            continue
+        nxt = out[i + 1] if i + 1 < len(out) else None
+        if nxt is None:
+            continue
+        prev_kind = out[i - 1][0] if i > 0 else "furniture"
+        after_row = prev_kind in ("cell", "furniture")
+        if nxt[0] == "label" and compact(nxt[1].text) == compact(line.text) and (
+            i + 2 < len(out) and out[i + 2][0] == "cell"
+        ):
+            out[i + 1] = ("cell", nxt[1], 0)
+        elif (nxt[0] == "cell" and is_strong_target(nxt[1].text) and after_row
+              and _row_complete_before(out, i)):
+            out[i] = ("cell", line, 0)
+    return out
+
+
+def _row_complete_before(items: list[tuple[str, Line, int]], i: int) -> bool:
+    cells = [it for it in items[:i] if it[0] == "cell"]
+    return len(cells) % 2 == 0
+
+
+# --- pairing -----------------------------------------------------------------------------
+
+_Role = Literal["L3", "T", "C"]  # new level-3 cell, target of the oldest pending, continuation
+_BIG = 1e9
+_WRAP_MIN = 8  # characters a line must have for the next line of its block to be its wrap
+
+
+def _role_cost(text: str, role: _Role, prev: str) -> float:
+    strong = is_strong_target(text)
+    if role == "T":
+        return 0.0 if strong else 0.3
+    if role == "L3":
+        return 1.5 if strong else 0.0
+    # a wrap continues a line that filled its cell; short lines are separate cells
+    return 0.2 if len(compact(prev)) >= _WRAP_MIN else 2.0
+
+
+def pair_cells(cells: list[Line],
+               row_starts: frozenset[int] = frozenset()) -> list[tuple[list[Line], list[Line]]]:
+    """(level-3 lines, target lines) per row, by the cheapest consistent role assignment.
+
+    ``row_starts``: indices of cells printed right after a label block — a label printed in
+    line with a row comes just before its level-3 cell, so those cells open a row."""
+    if not cells:
+        return []
+    # state: (pending, last_role) -> (cost, back-pointer list of roles)
+    states: dict[tuple[int, str], tuple[float, list[_Role]]] = {(0, "T"): (0.0, [])}
+    for idx, line in enumerate(cells):
+        same_block = idx > 0 and cells[idx - 1].block == line.block
+        nxt: dict[tuple[int, str], tuple[float, list[_Role]]] = {}
+        for (pending, last), (cost, roles) in states.items():
+            last_col = "T" if last in ("T", "CT") else "L3"
+            for role in ("L3", "T", "C"):
+                step, new_pending, new_last = _transition(role, pending, last, same_block,
+                                                          last_col)
+                if step >= _BIG:
+                    continue
+                prev = cells[idx - 1].text if idx else ""
+                total = cost + step + _role_cost(line.text, role, prev)  # type: ignore[arg-type]
+                if idx in row_starts and role != "L3":
+                    total += 2.5
+                k = (new_pending, new_last)
+                if k not in nxt or total < nxt[k][0]:
+                    nxt[k] = (total, [*roles, role])  # type: ignore[list-item]
+        states = nxt
+    finals = [(c, r) for (p, _), (c, r) in states.items() if p == 0]
+    if not finals:
+        finals = [(c + 5.0 * p, r) for (p, _), (c, r) in states.items()]
+    _, roles = min(finals, key=lambda x: x[0])
+    return _assemble(cells, roles)
+
+
+def _transition(role: str, pending: int, last: str, same_block: bool,
+                last_col: str) -> tuple[float, int, str]:
+    if role == "C":
+        if not same_block:
+            return _BIG, pending, last
+        return 0.0, pending, "CT" if last_col == "T" else "CL"
+    switch = 3.0 if same_block and ((role == "T") != (last_col == "T")) else 0.0
+    if role == "L3":
+        return switch + 0.6 * pending, pending + 1, "L3"
+    if pending == 0:
+        return _BIG, pending, last
+    return switch, pending - 1, "T"
+
+
+def _assemble(cells: list[Line], roles: list[_Role]) -> list[tuple[list[Line], list[Line]]]:
+    rows: list[tuple[list[Line], list[Line]]] = []
+    waiting: list[int] = []
+    current: list[Line] | None = None
+    for line, role in zip(cells, roles, strict=True):
+        if role == "L3":
+            rows.append(([line], []))
+            waiting.append(len(rows) - 1)
+            current = rows[-1][0]
+        elif role == "T":
+            r = waiting.pop(0)
+            rows[r][1].append(line)
+            current = rows[r][1]
+        elif current is not None:
+            current.append(line)
+    return rows
+
+
+def parse_table(lines: list[Line], layout: Layout) -> TableStream:
+    """Rows and labels of one form's table region (lines after the table heading)."""
+    items = _classify(lines, layout)
+    labels: list[LabelLine] = []
+    cells: list[Line] = []
+    cell_pos: list[int] = []
+    header_pos: list[int] = []
+    starts: set[int] = set()
+    for pos, (kind, line, level) in enumerate(items):
+        if kind == "label":
+            lvl: LabelLevel = 1 if level == 1 else 2
+            labels.append(LabelLine(lvl, compact(line.text), line.page, line.block, pos))
+        elif kind == "furniture":
+            header_pos.append(pos)
+        else:
+            if pos and items[pos - 1][0] == "label" and items[pos - 1][1].block != line.block:
+                starts.add(len(cells))
+            cells.append(line)
+            cell_pos.append(pos)
+    index = {id(line): p for line, p in zip(cells, cell_pos, strict=True)}
+    rows = tuple(
+        Row(
+            level3="\n".join(x.text for x in l3),
+            target="\n".join(x.text for x in tg),
+            page=l3[0].page,
+            block=l3[0].block,
+            pos=index[id(l3[0])],
+            height=max(len(l3), len(tg), 1),
+        )
+        for l3, tg in pair_cells(cells, frozenset(starts))
+    )
+    return TableStream(rows=rows, labels=tuple(labels), header_pos=tuple(header_pos))
+
+
+def table_columns(layout: Layout) -> tuple[str, str, str, str]:
+    return TABLE_COLUMNS[layout]
