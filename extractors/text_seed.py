@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extractors.layouts import (
     LEVEL1,
@@ -115,7 +115,7 @@ def parse_header(lines: Iterable[Line], layout: Layout) -> tuple[dict[str, str],
     continues the value of the last label (a wrapped name or a narrative paragraph)."""
     state = _HeaderState(fields={})
     for line in lines:
-        if find_title(line.text) or find_year(line.text) and len(compact(line.text)) <= 8:
+        if find_title(line.text) or (find_year(line.text) and len(compact(line.text)) <= 8):
             continue
         if label_at_start(line.text, layout) is None:
             if state.current is not None:
@@ -136,9 +136,19 @@ def parse_header(lines: Iterable[Line], layout: Layout) -> tuple[dict[str, str],
     return fields, state.money_unit or default_money_unit(layout)
 
 
-def _split_target(tokens: list[str]) -> tuple[list[str], str]:
-    """The cells before the target, and the target (the last cell, re-joined where a stray
-    space cut an operator word or a unit off its number)."""
+def _split_target(tokens: list[str], vocab: _Vocabulary) -> tuple[list[str], str]:
+    """The cells before the target, and the target.
+
+    Cells are separated by one space, and so are the pieces of a name a stray space cut, so
+    the split is chosen: first where the file prints the same target or level-3 name
+    unambiguously elsewhere, else before the last token (re-joined where a stray space cut an
+    operator word or a unit off its number)."""
+    for k in range(len(tokens) - 1, 0, -1):
+        if compact("".join(tokens[k:])) in vocab.targets:
+            return tokens[:k], "".join(tokens[k:])
+    for k in range(len(tokens) - 1, 0, -1):
+        if compact("".join(tokens[:k])).endswith(tuple(vocab.level3)):
+            return tokens[:k], "".join(tokens[k:])
     target = tokens[-1]
     rest = tokens[:-1]
     if rest and _TARGET_SUFFIX.match(target) and re.search(r"\d$", rest[-1]):
@@ -163,14 +173,30 @@ class _TableState:
     level1: str | None = None
     level2: str | None = None
     needs_level2: bool = False
+    pending_level3: str = ""
 
 
-def parse_table(lines: Iterable[Line], layout: Layout, level2_names: set[str]) -> list[IndicatorRow]:
+#: A lone line longer than this is a wrapped level-3 cell, not a merged level label.
+MAX_LABEL_CHARS = 10
+
+
+@dataclass
+class _Vocabulary:
+    """What the file prints unambiguously: level-2 labels on their own line, and rows whose
+    level-3 name and target are the only two cells."""
+
+    level2: set[str] = field(default_factory=set)
+    level3: set[str] = field(default_factory=set)
+    targets: set[str] = field(default_factory=set)
+
+
+def parse_table(lines: Iterable[Line], layout: Layout, vocab: _Vocabulary) -> list[IndicatorRow]:
     """Indicator rows with the merged level cells filled down.
 
-    ``level2_names`` are the level-2 labels known for this file (the layout's taxonomy plus
+    ``vocab.level2`` are the level-2 labels known for this file (the layout's taxonomy plus
     every label printed on a line of its own), used to tell an in-line level-2 cell from a
-    level-3 name cut by a stray space."""
+    level-3 name cut by a stray space. A long lone line is the first part of a wrapped
+    level-3 cell whose last part is printed with the target."""
     rows: list[IndicatorRow] = []
     state = _TableState()
     level1_names = set(LEVEL1[layout])
@@ -179,41 +205,60 @@ def parse_table(lines: Iterable[Line], layout: Layout, level2_names: set[str]) -
         if _is_column_header(text, layout) or TABLE_HEADING_RE.search(text):
             continue
         tokens = text.split()
-        if len(tokens) == 1 or _is_lone_label(text, layout, level2_names):
+        if _is_lone_label(text, layout, vocab.level2):
             if compact(text) in level1_names:
                 state.level1, state.level2, state.needs_level2 = text, None, True
             else:
                 state.level2, state.needs_level2 = text, False
             continue
-        cells, target = _split_target(tokens)
+        if len(tokens) == 1:
+            state.pending_level3 += text
+            continue
+        cells, target = _split_target(tokens, vocab)
         level1, cells = _peel(cells, level1_names)
         if level1 is not None:
             state.level1, state.level2, state.needs_level2 = level1, None, True
-        level2, cells = _peel(cells, level2_names)
+        level2, cells = _peel(cells, vocab.level2)
         if level2 is None and state.needs_level2 and len(cells) > 1:
             level2, cells = cells[0], cells[1:]
         if level2 is not None:
             state.level2, state.needs_level2 = level2, False
-        rows.append(IndicatorRow(state.level1, state.level2, "".join(cells), target, line.page))
+        level3 = state.pending_level3 + "".join(cells)
+        state.pending_level3 = ""
+        rows.append(IndicatorRow(state.level1, state.level2, level3, target, line.page))
     return rows
 
 
 def _is_lone_label(text: str, layout: Layout, level2_names: set[str]) -> bool:
     key = compact(text)
-    return key in LEVEL1[layout] or key in level2_names
+    if key in LEVEL1[layout] or key in level2_names:
+        return True
+    return len(text.split()) == 1 and len(key) <= MAX_LABEL_CHARS
 
 
-def lone_labels(lines: Iterable[Line], layout: Layout) -> set[str]:
-    """Level labels printed on a line of their own anywhere in the file's tables."""
-    found: set[str] = set()
-    for line in lines:
-        text = line.text.strip()
-        if len(text.split()) == 1 and compact(text) not in LEVEL1[layout]:
-            found.add(compact(text))
-    return found
+def file_vocabulary(tables: Sequence[Sequence[Line]], layout: Layout) -> _Vocabulary:
+    """Labels and names the file's tables print without ambiguity: lone level labels, then
+    rows left with exactly a level-3 name and a target once their level labels are peeled."""
+    vocab = _Vocabulary(level2={compact(n) for names in LEVEL2[layout].values() for n in names})
+    rows: list[list[str]] = []
+    for lines in tables:
+        for line in lines:
+            tokens = line.text.split()
+            key = compact(line.text)
+            if len(tokens) == 1 and key not in LEVEL1[layout] and len(key) <= MAX_LABEL_CHARS:
+                vocab.level2.add(key)
+            elif len(tokens) >= 2 and not _is_column_header(line.text, layout):
+                rows.append(tokens)
+    for tokens in rows:
+        _, cells = _peel(tokens, LEVEL1[layout])
+        _, cells = _peel(cells, vocab.level2)
+        if len(cells) == 2:
+            vocab.level3.add(compact(cells[0]))
+            vocab.targets.add(compact(cells[1]))
+    return vocab
 
 
-def block_to_form(layout: Layout, lines: Sequence[Line], level2_names: set[str]) -> Form:
+def block_to_form(layout: Layout, lines: Sequence[Line], vocab: _Vocabulary) -> Form:
     header, table, has_target_column = split_header_and_table(lines, layout)
     fields, money_unit = parse_header(header[1:], layout)
     year = next((y for ln in header[:3] if (y := find_year(ln.text)) is not None), None)
@@ -227,7 +272,7 @@ def block_to_form(layout: Layout, lines: Sequence[Line], level2_names: set[str])
         layout=layout,
         page=lines[0].page,
         fields=fields,
-        indicators=tuple(parse_table(table, layout, level2_names)),
+        indicators=tuple(parse_table(table, layout, vocab)),
         money_unit=money_unit,
         has_target_column=has_target_column,
     )
@@ -238,10 +283,9 @@ def parse_seed_text(text: str) -> tuple[int, list[Form]]:
     page_count, lines = text_to_lines(text)
     blocks = lines_to_form_blocks(lines)
     tables = [split_header_and_table(block, layout)[1] for layout, block in blocks]
+    # a file holds one layout in practice; the vocabulary is per layout all the same
     forms: list[Form] = []
+    vocabularies = {layout: file_vocabulary(tables, layout) for layout in {b[0] for b in blocks}}
     for layout, block in blocks:
-        known = {compact(n) for names in LEVEL2[layout].values() for n in names}
-        for table in tables:
-            known |= lone_labels(table, layout)
-        forms.append(block_to_form(layout, block, known))
+        forms.append(block_to_form(layout, block, vocabularies[layout]))
     return page_count, forms

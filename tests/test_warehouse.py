@@ -55,7 +55,8 @@ def snapshot(engine: sa.Engine) -> dict[str, list[tuple[object, ...]]]:
             table = metadata.tables[name]
             cols = [c for c in table.c if c.name not in ("loaded_at", "load_run_key",
                                                          "quarantined_at")]
-            out[name] = [tuple(r) for r in conn.execute(sa.select(*cols).order_by(*table.primary_key))]
+            rows = conn.execute(sa.select(*cols).order_by(*table.primary_key))
+            out[name] = [tuple(r) for r in rows]
     return out
 
 
@@ -118,15 +119,14 @@ def test_changed_file_replaces_its_facts_and_keeps_dimension_keys(engine: sa.Eng
         assert list(targets) == [">=90%"]
 
 
-def test_same_project_year_from_another_file_is_quarantined(engine: sa.Engine,
-                                                            tmp_path: Path) -> None:
+def test_same_form_in_two_files_lands_once_per_file(engine: sa.Engine, tmp_path: Path) -> None:
     copy = tmp_path / "copy-of-seed.txt"
     shutil.copy(SEED, copy)
     run_files(engine, [SEED])
     summary = run_files(engine, [copy])
-    assert summary.files_quarantined == 1
+    assert (summary.files_loaded, summary.project_rows) == (1, 4)
     with engine.connect() as conn:
-        reasons = conn.execute(sa.text(
-            "SELECT reason, count(*) FROM quarantine GROUP BY reason")).all()
-        assert [tuple(r) for r in reasons] == [("duplicate_form", 4)]
-        assert conn.execute(sa.text("SELECT count(*) FROM v_project_year")).scalar() == 4
+        per_file = conn.execute(sa.text(
+            "SELECT source_uri, count(*) FROM v_project_year GROUP BY source_uri")).all()
+        assert sorted(n for _, n in per_file) == [4, 4]
+        assert conn.execute(sa.text("SELECT count(*) FROM dim_project")).scalar() == 4

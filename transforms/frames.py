@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -49,9 +50,9 @@ class _FieldError(Exception):
         self.reason, self.column, self.value = reason, column, value
 
 
-def _parsed(reason: str, column: str, raw: str | None, parse: Callable[[], Any]) -> Any:
+def _parsed(reason: str, column: str, raw: str | None, parse: Callable[[str | None], Any]) -> Any:
     try:
-        return parse()
+        return parse(raw)
     except ValueError as exc:
         raise _FieldError(reason, column, raw, str(exc)) from exc
 
@@ -60,21 +61,18 @@ def project_record(index: int, form: Form) -> dict[str, Any]:
     """The form's header as typed values; raises ``_FieldError`` on an unreadable value."""
     f = form.fields
     record: dict[str, Any] = {"form_index": index, "form_page": form.page, "layout": form.layout}
-    record["year"] = _parsed("bad_year", "year", f.get("year"), lambda: parse_year(f.get("year")))
+    record["year"] = _parsed("bad_year", "year", f.get("year"), parse_year)
     for name in SHORT_FIELDS:
         record[name] = join_cell(f.get(name))
     for name in NARRATIVE_FIELDS:
         record[name] = join_paragraphs(f.get(name))
     for name in ("planned_start", "planned_end"):
-        raw = f.get(name)
-        record[name] = _parsed("bad_date", name, raw, lambda raw=raw: parse_date(raw))
-    raw = f.get("includes_gov_procurement")
+        record[name] = _parsed("bad_date", name, f.get(name), parse_date)
     record["includes_gov_procurement"] = _parsed(
-        "bad_yes_no", "includes_gov_procurement", raw, lambda: parse_yes_no(raw))
+        "bad_yes_no", "includes_gov_procurement", f.get("includes_gov_procurement"), parse_yes_no)
     for name in MONEY_FIELDS:
-        raw = f.get(name)
-        value = _parsed("bad_money", f"{name}_yuan", raw,
-                        lambda raw=raw: parse_money(raw, form.money_unit))
+        value = _parsed("bad_money", f"{name}_yuan", f.get(name),
+                        partial(parse_money, unit=form.money_unit))
         record[f"{name}_yuan"] = None if value is None else float(value)
     return record
 

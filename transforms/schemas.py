@@ -6,6 +6,7 @@ quarantine entries (see ``transforms.validate``), never silently dropped rows.
 
 from __future__ import annotations
 
+import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
@@ -42,9 +43,10 @@ class ProjectYearFrame(pa.DataFrameModel):
 
     @pa.dataframe_check(name="planned_end_not_before_start")
     @classmethod
-    def _end_after_start(cls, df: pa.typing.DataFrame[ProjectYearFrame]) -> Series[bool]:
+    def _end_after_start(cls, df: pd.DataFrame) -> pd.Series[bool]:
         both = df["planned_start"].notna() & df["planned_end"].notna()
-        return ~both | (df["planned_end"] >= df["planned_start"])
+        ok: pd.Series[bool] = ~both | (df["planned_end"] >= df["planned_start"])
+        return ok
 
     class Config:
         strict = "filter"
@@ -69,9 +71,10 @@ class IndicatorTargetFrame(pa.DataFrameModel):
 
     @pa.dataframe_check(name="range_low_not_above_high")
     @classmethod
-    def _range_ordered(cls, df: pa.typing.DataFrame[IndicatorTargetFrame]) -> Series[bool]:
+    def _range_ordered(cls, df: pd.DataFrame) -> pd.Series[bool]:
         is_range = df["target_operator"] == "range"
-        return ~is_range | (df["target_value"] <= df["target_value_high"])
+        ok: pd.Series[bool] = ~is_range | (df["target_value"] <= df["target_value_high"])
+        return ok
 
     class Config:
         strict = "filter"

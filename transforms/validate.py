@@ -48,7 +48,10 @@ def _form_entry(reason: str, index: int, form: Form, message: str, **kw: str | N
                            form_index=index, page=form.page, **kw)  # type: ignore[arg-type]
 
 
-def structural_checks(forms: Sequence[Form]) -> tuple[list[tuple[int, Form]], list[QuarantineEntry]]:
+IndexedForms = list[tuple[int, Form]]
+
+
+def structural_checks(forms: Sequence[Form]) -> tuple[IndexedForms, list[QuarantineEntry]]:
     """Forms that have a target column and rows; the others as quarantine entries."""
     keep: list[tuple[int, Form]] = []
     out: list[QuarantineEntry] = []
@@ -86,7 +89,7 @@ def duplicate_checks(forms: list[tuple[int, Form]]) -> tuple[list[tuple[int, For
     keep: list[tuple[int, Form]] = []
     out: list[QuarantineEntry] = []
     for (_, _, project), items in groups.items():
-        first_index, first = items[0]
+        first = items[0][1]
         if len(items) == 1:
             keep.append(items[0])
             continue

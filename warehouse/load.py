@@ -166,22 +166,6 @@ def indicator_natural_key(layout: Any, level1: Any, level2: Any, level3: Any) ->
     return "|".join((str(layout), key(level1), key(level2), key(level3)))
 
 
-def conflicting_forms(conn: sa.Connection, document_key: int,
-                      forms: dict[int, tuple[int, int, int]]) -> dict[int, str]:
-    """Forms whose project-year another file already loaded: ``form_index → that file's uri``."""
-    if not forms:
-        return {}
-    pairs = {(p, y): i for i, (_, p, y) in forms.items()}
-    rows = conn.execute(
-        sa.select(fact_project_year.c.project_key, fact_project_year.c.year_key,
-                  dim_source_document.c.uri)
-        .join(dim_source_document, dim_source_document.c.source_document_key
-              == fact_project_year.c.source_document_key)
-        .where(fact_project_year.c.source_document_key != document_key)
-        .where(fact_project_year.c.project_key.in_([p for p, _ in pairs])))
-    return {pairs[(p, y)]: uri for p, y, uri in rows if (p, y) in pairs}
-
-
 def quarantine_rows(entries: Sequence[QuarantineEntry], source: SourceFile, run_key: int,
                     years: dict[int, int]) -> list[dict[str, Any]]:
     stamp = now()
@@ -209,12 +193,6 @@ def load_document(engine: sa.Engine, run_key: int, source: SourceFile,
         ind_keys: dict[str, int] = {}
         if len(projects):
             forms, ind_keys = upsert_dimensions(conn, projects, indicators)
-            for form_index, other in conflicting_forms(conn, doc_key, forms).items():
-                entries.append(QuarantineEntry(
-                    stage="load", reason="duplicate_form", form_index=form_index,
-                    message=f"form {form_index + 1}: this project and year is already loaded "
-                    f"from {other}", column="project_name"))
-                del forms[form_index]
         py_keys = _insert_project_facts(conn, doc_key, projects, forms)
         layout_of = {int(i): str(v) for i, v in zip(projects.get("form_index", []),
                                                     projects.get("layout", []), strict=True)}
@@ -261,7 +239,8 @@ def _insert_indicator_facts(conn: sa.Connection, indicators: pd.DataFrame,
         form_index = int(rec["form_index"])
         if form_index not in py_keys:
             continue
-        nk = indicator_natural_key(layout_of[form_index], rec["level1"], rec["level2"], rec["level3"])
+        nk = indicator_natural_key(layout_of[form_index], rec["level1"], rec["level2"],
+                                   rec["level3"])
         fact_rows.append({
             "project_year_key": py_keys[form_index], "indicator_key": ind_keys[nk],
             "row_index": int(rec["row_index"]),

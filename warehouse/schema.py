@@ -126,8 +126,10 @@ fact_project_year = sa.Table(
     sa.Column("basis", sa.Text),
     sa.Column("necessity", sa.Text),
     sa.Column("overall_goal", sa.Text),
-    sa.UniqueConstraint("project_key", "year_key", name="uq_fact_project_year_project_year"),
-    comment="Grain: one project in one fiscal year.",
+    sa.UniqueConstraint("project_key", "year_key", "source_document_key",
+                        name="uq_fact_project_year_project_year_document"),
+    comment="Grain: one project in one fiscal year as published in one file (a form printed "
+    "in two files lands once per file; the same form twice in one file is caught earlier).",
 )
 
 fact_indicator_target = sa.Table(

@@ -157,8 +157,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['unit_key'], ['dim_unit.unit_key'], name=op.f('fk_fact_project_year_unit_key_dim_unit')),
     sa.ForeignKeyConstraint(['year_key'], ['dim_year.year_key'], name=op.f('fk_fact_project_year_year_key_dim_year')),
     sa.PrimaryKeyConstraint('project_year_key', name=op.f('pk_fact_project_year')),
-    sa.UniqueConstraint('project_key', 'year_key', name='uq_fact_project_year_project_year'),
-    comment='Grain: one project in one fiscal year.'
+    sa.UniqueConstraint('project_key', 'year_key', 'source_document_key', name='uq_fact_project_year_project_year_document'),
+    comment='Grain: one project in one fiscal year as published in one file (a form printed in two files lands once per file; the same form twice in one file is caught earlier).'
     )
     with op.batch_alter_table('fact_project_year', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_fact_project_year_source_document_key'), ['source_document_key'], unique=False)
