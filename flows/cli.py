@@ -71,6 +71,33 @@ def cmd_retry(args: argparse.Namespace) -> int:
     return 1 if summary["files_failed"] else 0
 
 
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from flows.etl import backfill_flow
+    from warehouse.runs import RunSummary
+
+    summary = backfill_flow(inbox=args.inbox, years=list(args.year), db_url=_db_url(args))
+    print(RunSummary(**summary).line())
+    return 1 if summary["files_failed"] else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the nightly schedule and the on-demand backfill from this process."""
+    from prefect import serve
+
+    from flows.etl import backfill_flow, nightly_flow
+
+    db_url = _db_url(args)
+    serve(
+        nightly_flow.to_deployment(name="nightly", cron=args.cron,
+                                   parameters={"inbox": args.inbox, "db_url": db_url}),
+        backfill_flow.to_deployment(name="backfill",
+                                    parameters={"inbox": args.inbox, "db_url": db_url,
+                                                "years": []}),
+        pause_on_shutdown=False,
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="targets-etl", description=__doc__)
     parser.add_argument("--db", help=f"warehouse URL (default: $WAREHOUSE_URL or {DEFAULT_URL})")
@@ -94,6 +121,20 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--year", type=int, help="only this fiscal year")
     q.add_argument("--reason", help="only this reason code")
     q.set_defaults(func=cmd_quarantine)
+
+    backfill = sub.add_parser("backfill", help="re-read past years: INBOX/<year>/ folders, "
+                              "even when their files did not change")
+    backfill.add_argument("inbox", help="the inbox root holding one folder per year")
+    backfill.add_argument("--year", type=int, action="append", required=True,
+                          help="a fiscal year to re-read (repeatable)")
+    backfill.add_argument("--db", help="warehouse URL", default=argparse.SUPPRESS)
+    backfill.set_defaults(func=cmd_backfill)
+
+    serve = sub.add_parser("serve", help="serve the nightly and backfill Prefect deployments")
+    serve.add_argument("inbox", help="the inbox root the nightly run reads")
+    serve.add_argument("--cron", default="30 2 * * *", help="nightly schedule (cron)")
+    serve.add_argument("--db", help="warehouse URL", default=argparse.SUPPRESS)
+    serve.set_defaults(func=cmd_serve)
 
     retry = sub.add_parser("retry", help="re-import quarantined files (after a fix)")
     retry.add_argument("--db", help="warehouse URL", default=argparse.SUPPRESS)

@@ -69,3 +69,13 @@ def engine(warehouse_url: str) -> Iterator[sa.Engine]:
     eng = make_engine(warehouse_url)
     yield eng
     eng.dispose()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In CI (TARGETS_ETL_REQUIRE_FONTS=1) the CJK fonts the PDF fixtures are drawn with must
+    be installed; elsewhere those tests skip with that reason."""
+    from tests.pdf_fixtures import FONT_FILES, fonts_available
+
+    if os.environ.get("TARGETS_ETL_REQUIRE_FONTS") == "1" and not fonts_available():
+        pytest.exit(f"TARGETS_ETL_REQUIRE_FONTS=1 but fonts are missing: {FONT_FILES}",
+                    returncode=3)
