@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import cast
 
 from warehouse.db import DEFAULT_URL
 
@@ -83,18 +84,18 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the nightly schedule and the on-demand backfill from this process."""
     from prefect import serve
+    from prefect.deployments.runner import RunnerDeployment
 
     from flows.etl import backfill_flow, nightly_flow
 
     db_url = _db_url(args)
-    serve(
-        nightly_flow.to_deployment(name="nightly", cron=args.cron,
-                                   parameters={"inbox": args.inbox, "db_url": db_url}),
-        backfill_flow.to_deployment(name="backfill",
-                                    parameters={"inbox": args.inbox, "db_url": db_url,
-                                                "years": []}),
-        pause_on_shutdown=False,
-    )
+    nightly = nightly_flow.to_deployment(name="nightly", cron=args.cron,
+                                         parameters={"inbox": args.inbox, "db_url": db_url})
+    backfill = backfill_flow.to_deployment(name="backfill", parameters={
+        "inbox": args.inbox, "db_url": db_url, "years": []})
+    # to_deployment is sync-compatible: called from sync code it returns the deployment
+    serve(cast(RunnerDeployment, nightly), cast(RunnerDeployment, backfill),
+          pause_on_shutdown=False)
     return 0
 
 
