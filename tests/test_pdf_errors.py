@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from reportlab.lib import pdfencrypt
-from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from extractors.errors import (
@@ -21,26 +19,11 @@ from extractors.errors import (
 )
 from extractors.pdf import read_pdf_forms
 from tests import pdf_fixtures as fx
+from tests.bad_files import pdf, text_lines, write_png
 
 SAMPLE = sorted((Path(__file__).resolve().parent.parent / "samples" / "docs").glob("s06*.pdf"))[0]
 
 needs_fonts = pytest.mark.skipif(not fx.fonts_available(), reason="CJK fonts not installed")
-
-
-def _pdf(path: Path, draw: Callable[[canvas.Canvas], None], **kwargs: object) -> Path:
-    c = canvas.Canvas(str(path), pagesize=A4, invariant=1, **kwargs)
-    draw(c)
-    c.save()
-    return path
-
-
-def _text(*lines: str) -> Callable[[canvas.Canvas], None]:
-    def draw(c: canvas.Canvas) -> None:
-        fx._register()
-        c.setFont(fx.BODY, 12)
-        for i, line in enumerate(lines):
-            c.drawString(72, 760 - 20 * i, line)
-    return draw
 
 
 def _raises(path: Path, error: type[TerminalError], reason: str) -> TerminalError:
@@ -74,8 +57,8 @@ def test_broken_cross_reference_is_corrupt(tmp_path: Path) -> None:
 
 
 @needs_fonts
-def test_password_protected_pdf(tmp_path: Path) -> None:
-    path = _pdf(tmp_path / "locked.pdf", _text("财政项目支出绩效目标表"),
+def test_password_protectedpdf(tmp_path: Path) -> None:
+    path = pdf(tmp_path / "locked.pdf", text_lines("财政项目支出绩效目标表"),
                 encrypt=pdfencrypt.StandardEncryption("secret", ownerPassword="owner"))
     err = _raises(path, EncryptedPdf, "pdf_encrypted")
     assert "password" in err.message
@@ -85,7 +68,7 @@ def test_password_protected_pdf(tmp_path: Path) -> None:
 def test_owner_password_only_is_readable(tmp_path: Path) -> None:
     """Permissions-only encryption (empty user password) opens without a password: the file
     is then judged on its content, like any other."""
-    path = _pdf(tmp_path / "perm.pdf", _text("一份普通的通知"),
+    path = pdf(tmp_path / "perm.pdf", text_lines("一份普通的通知"),
                 encrypt=pdfencrypt.StandardEncryption("", ownerPassword="owner"))
     _raises(path, NotATargetTable, "not_a_target_table")
 
@@ -96,7 +79,7 @@ def test_shapes_only_pdf_has_no_text_layer(tmp_path: Path) -> None:
         c.showPage()
         c.rect(100, 100, 50, 50, fill=1)
 
-    err = _raises(_pdf(tmp_path / "scan.pdf", draw), NoTextLayer, "pdf_no_text_layer")
+    err = _raises(pdf(tmp_path / "scan.pdf", draw), NoTextLayer, "pdf_no_text_layer")
     assert "OCR" in err.message
 
 
@@ -104,34 +87,19 @@ def test_image_only_pdf_has_no_text_layer(tmp_path: Path) -> None:
     from reportlab.lib.utils import ImageReader
 
     png = tmp_path / "page.png"
-    _write_png(png)
+    write_png(png)
 
     def draw(c: canvas.Canvas) -> None:
         c.drawImage(ImageReader(str(png)), 50, 50, width=500, height=700)
 
-    _raises(_pdf(tmp_path / "image.pdf", draw), NoTextLayer, "pdf_no_text_layer")
-
-
-def _write_png(path: Path) -> None:
-    """A tiny grey PNG, written by hand so the test needs no imaging library."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-
-    raw = b"".join(b"\x00" + b"\x80" * 8 for _ in range(8))
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 0, 0,
-                                                                           0, 0))
-                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    _raises(pdf(tmp_path / "image.pdf", draw), NoTextLayer, "pdf_no_text_layer")
 
 
 @needs_fonts
 def test_glyphs_without_unicode_map(tmp_path: Path) -> None:
     """Disable the font's ToUnicode map (same-length rename keeps the xref offsets valid):
     pdfminer then prints every glyph as ``(cid:N)``."""
-    path = _pdf(tmp_path / "src.pdf", _text("财政项目支出绩效目标表", "（2023年度）"))
+    path = pdf(tmp_path / "src.pdf", text_lines("财政项目支出绩效目标表", "（2023年度）"))
     data = path.read_bytes()
     assert b"/ToUnicode" in data
     bad = tmp_path / "cid.pdf"
@@ -142,12 +110,12 @@ def test_glyphs_without_unicode_map(tmp_path: Path) -> None:
 
 @needs_fonts
 def test_text_without_a_form_title(tmp_path: Path) -> None:
-    path = _pdf(tmp_path / "letter.pdf", _text("关于开展年度工作的通知", "各有关单位："))
+    path = pdf(tmp_path / "letter.pdf", text_lines("关于开展年度工作的通知", "各有关单位："))
     _raises(path, NotATargetTable, "not_a_target_table")
 
 
 @needs_fonts
 def test_title_without_labels_or_table(tmp_path: Path) -> None:
-    path = _pdf(tmp_path / "title.pdf",
-                _text("财政项目支出绩效目标表", "（2023年度）", "（无内容）"))
+    path = pdf(tmp_path / "title.pdf",
+                text_lines("财政项目支出绩效目标表", "（2023年度）", "（无内容）"))
     _raises(path, UnknownLayout, "unknown_layout")

@@ -29,8 +29,9 @@ REASONS: dict[str, str] = {
     "no_target_column": "The indicator table has no target column (指标目标值 / 指标值). "
     "Check the document is complete.",
     "empty_indicator_table": "The form's indicator table has no readable rows.",
-    "duplicate_form": "The same project and year is printed twice in one file with different "
-    "content. Ask the publisher which one is right; the file's other forms loaded.",
+    "duplicate_form": "The same project and year is printed twice in one file. An identical "
+    "repeat is recorded here and loaded once; copies that differ are all set aside: ask the "
+    "publisher which one is right (the file's other forms loaded).",
     "bad_year": "The fiscal year (年度) is missing or impossible.",
     "bad_money": "A budget figure is not a number. Fix the file or report it.",
     "bad_date": "A planned date is not a date, or the end is before the start.",

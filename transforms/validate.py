@@ -81,8 +81,9 @@ def _form_content(form: Form) -> tuple[object, ...]:
 
 def duplicate_checks(forms: list[tuple[int, Form]]) -> tuple[list[tuple[int, Form]],
                                                              list[QuarantineEntry]]:
-    """The same project-year printed twice in a file: identical copies load once; copies that
-    disagree are all quarantined, since we cannot tell which is right."""
+    """The same project-year printed twice in a file: identical copies load once (each repeat
+    is recorded); copies that disagree are all quarantined, since we cannot tell which is
+    right."""
     groups: dict[tuple[str, ...], list[tuple[int, Form]]] = defaultdict(list)
     for item in forms:
         groups[_form_identity(item[1])].append(item)
@@ -96,6 +97,10 @@ def duplicate_checks(forms: list[tuple[int, Form]]) -> tuple[list[tuple[int, For
         same = all(_form_content(f) == _form_content(first) for _, f in items[1:])
         if same:
             keep.append(items[0])
+            out.extend(_form_entry("duplicate_form", i, form,
+                                   f"identical to form {items[0][0] + 1} (loaded once)",
+                                   column="project_name", value=form.fields.get("project_name"))
+                       for i, form in items[1:])
             continue
         for i, form in items:
             others = ", ".join(str(j + 1) for j, _ in items if j != i)

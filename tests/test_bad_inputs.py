@@ -1,0 +1,56 @@
+"""A run over the samples plus one file of every bad kind: good files load exactly, every bad
+file ends quarantined with its own reason code, and no bad file costs another one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.bad_files import make_pdf_kinds, make_text_kinds
+from tests.conftest import SAMPLES
+from tests.pdf_fixtures import fonts_available
+from tests.support.score import read_views, score
+from tests.test_warehouse import run_files
+from warehouse.db import make_engine
+
+
+@pytest.mark.skipif(not fonts_available(), reason="CJK fonts not installed")
+def test_samples_and_every_bad_kind(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLES / "docs", inbox / "docs")
+    shutil.copytree(SAMPLES / "seed", inbox / "seed")
+    bad = inbox / "bad"
+    bad.mkdir()
+    expected = {**make_text_kinds(bad), **make_pdf_kinds(bad)}
+
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    engine = make_engine(url)
+    summary = run_files(engine, [inbox])
+    assert summary.files_seen == 11 + len(expected)
+    assert summary.files_failed == 0
+
+    truth = json.loads((SAMPLES / "truth.json").read_text(encoding="utf-8"))
+    result = score(read_views(url), truth)
+    for metric in ("project", "indicator", "indicator_l3"):
+        assert result[metric]["f1"] == 1.0, metric
+    assert result["field_acc"] == 1.0
+    assert result["normalise_acc"] == 1.0
+
+    with engine.connect() as conn:
+        docs = {Path(uri).name: status for uri, status in conn.execute(sa.text(
+            "SELECT uri, status FROM dim_source_document"))}
+        reasons: dict[str, set[str]] = {}
+        for uri, reason in conn.execute(sa.text("SELECT source_uri, reason FROM quarantine")):
+            reasons.setdefault(Path(uri).name, set()).add(reason)
+    for name, reason in expected.items():
+        if reason == "load":
+            assert docs[name] == "loaded", name
+            assert name not in reasons
+        else:
+            assert docs[name] == "quarantined", name
+            assert reasons[name] == {reason}, name
+    engine.dispose()
