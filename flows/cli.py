@@ -145,8 +145,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from extractors.errors import TransientError
+
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except TransientError as exc:
+        print(f"targets-etl: {exc}\nNothing half-written: every file is loaded whole or not at "
+              "all; run the same command again once the cause is fixed.", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ per-file work starts.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from prefect import flow, get_run_logger, task
@@ -17,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from flows import pipeline
 from warehouse.db import DEFAULT_URL, WarehouseUnavailable, ensure_schema, make_engine
 from warehouse.load import LoadResult
+from warehouse.retry import RetryPolicy, with_retries
 from warehouse.runs import RunSummary, finish_run, start_run
 
 _ENGINES: dict[str, sa.Engine] = {}
@@ -29,31 +29,25 @@ def engine_for(url: str) -> sa.Engine:
     return _ENGINES[url]
 
 
-def _transient(_task: Any, _run: Any, state: Any) -> bool:
-    """Retry only faults that another attempt can fix (the warehouse did not answer)."""
-    try:
-        state.result()
-    except (WarehouseUnavailable, sa.exc.OperationalError, sa.exc.InterfaceError):
-        return True
-    except Exception:
-        return False
-    return False
-
-
-@task(name="prepare-warehouse", retries=3, retry_delay_seconds=[1, 5, 15],
-      retry_condition_fn=_transient, cache_policy=NO_CACHE)
+@task(name="prepare-warehouse", cache_policy=NO_CACHE)
 def prepare_warehouse(db_url: str) -> int:
     """Apply migrations if needed and open a load run."""
     engine = engine_for(db_url)
-    ensure_schema(engine)
-    return start_run(engine)
+
+    def open_run() -> int:
+        ensure_schema(engine)
+        return start_run(engine)
+
+    return with_retries(open_run, "opening a load run", RetryPolicy())
 
 
-@task(name="plan", retries=3, retry_delay_seconds=[1, 5, 15], retry_condition_fn=_transient,
-      cache_policy=NO_CACHE)
+@task(name="plan", cache_policy=NO_CACHE)
 def plan_files(db_url: str, paths: list[str], force: bool) -> tuple[list[str], list[str]]:
+    """Decide "unchanged" for every file in bulk, before any per-file work."""
     files = pipeline.discover(Path(p) for p in paths)
-    todo, unchanged = pipeline.plan(engine_for(db_url), files, force=force)
+    todo, unchanged = with_retries(
+        lambda: pipeline.plan(engine_for(db_url), files, force=force),
+        "checking which files are unchanged", RetryPolicy())
     return [str(p) for p in todo], [str(p) for p in unchanged]
 
 
@@ -62,20 +56,23 @@ def prepare_batch(paths: list[str], workers: int | None) -> list[pipeline.Prepar
     return pipeline.prepare_all([Path(p) for p in paths], workers=workers)
 
 
-@task(name="load", retries=3, retry_delay_seconds=[1, 5, 15], retry_condition_fn=_transient,
-      cache_policy=NO_CACHE)
+@task(name="load", cache_policy=NO_CACHE)
 def load_batch(db_url: str, run_key: int, items: list[pipeline.Prepared]) -> list[
         LoadResult | None]:
-    """Load each file in its own transaction. A retry after a lost connection is safe: a
-    file's transaction replaces whatever that file wrote before."""
+    """Load each file in its own transaction, retried while the warehouse does not answer
+    (``pipeline.load``); a warehouse that stays away fails the run with that message."""
     engine = engine_for(db_url)
     return [pipeline.load(engine, run_key, item) for item in items]
 
 
-@task(name="finish-run", retries=3, retry_delay_seconds=[1, 5, 15],
-      retry_condition_fn=_transient, cache_policy=NO_CACHE)
+@task(name="finish-run", cache_policy=NO_CACHE)
 def close_run(db_url: str, run_key: int, summary: RunSummary, status: str) -> None:
-    finish_run(engine_for(db_url), run_key, summary, status)
+    """Record the run's outcome; best effort, so it never hides the error that ended a run."""
+    try:
+        with_retries(lambda: finish_run(engine_for(db_url), run_key, summary, status),
+                     "closing the load run", RetryPolicy(attempts=2))
+    except WarehouseUnavailable as exc:
+        get_run_logger().warning("load run %s not closed: %s", run_key, exc)
 
 
 @flow(name="targets-etl-run", log_prints=True)

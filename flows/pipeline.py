@@ -22,9 +22,11 @@ from extractors.model import ExtractedDocument, SourceFile
 from transforms.quarantine import QuarantineEntry
 from transforms.validate import Validated, validate_forms
 from warehouse.load import LoadResult, load_document
+from warehouse.retry import RetryPolicy, with_retries
 from warehouse.runs import RunSummary, known_documents
 
 SUFFIXES = (".pdf", ".txt")
+DEFAULT_RETRY = RetryPolicy()
 
 
 @dataclass
@@ -105,12 +107,20 @@ def prepare_all(paths: Sequence[Path], workers: int | None = None) -> list[Prepa
         return list(pool.map(prepare, paths, chunksize=max(1, len(paths) // (workers * 4))))
 
 
-def load(engine: sa.Engine, run_key: int, item: Prepared) -> LoadResult | None:
-    """Write one prepared file; ``None`` for a file with a transient fault (not written)."""
+def load(engine: sa.Engine, run_key: int, item: Prepared,
+         policy: RetryPolicy = DEFAULT_RETRY) -> LoadResult | None:
+    """Write one prepared file in one transaction, retried while the warehouse does not
+    answer; ``None`` for a file with a transient read fault (nothing written for it).
+
+    Raises ``WarehouseUnavailable`` when the warehouse stays away: the file's transaction
+    rolled back, the files loaded before it stay loaded."""
     if item.source is None or item.transient is not None:
         return None
-    return load_document(engine, run_key, item.source, item.document, item.validated,
-                         item.file_entries)
+    source = item.source
+    return with_retries(
+        lambda: load_document(engine, run_key, source, item.document, item.validated,
+                              item.file_entries),
+        f"loading {source.uri}", policy)
 
 
 def tally(summary: RunSummary, result: LoadResult | None) -> None:
