@@ -71,3 +71,32 @@ def test_second_run_reports_every_file_unchanged(inbox: Path, sqlite_url: str) -
     again = etl_flow(paths=[str(inbox)], db_url=sqlite_url, workers=1)
     assert again["files_unchanged"] == 4
     assert again["files_loaded"] == again["project_rows"] == again["indicator_rows"] == 0
+
+
+def test_quarantine_listing_and_retry_after_a_fix(inbox: Path, sqlite_url: str,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from flows.cli import main
+
+    broken = inbox / "broken-money.txt"
+    broken.write_text(SEED.read_text(encoding="utf-8").replace("180,000", "十八万", 1),
+                      encoding="utf-8")
+    assert main(["run", str(inbox), "--db", sqlite_url, "--workers", "1"]) == 0
+    capsys.readouterr()
+
+    assert main(["quarantine", "--db", sqlite_url, "--reason", "bad_money"]) == 0
+    out = capsys.readouterr().out
+    assert "broken-money.txt" in out and "十八万" in out and "1 quarantined item(s)" in out
+    assert main(["quarantine", "--db", sqlite_url, "--year", "2020"]) == 0
+    assert "1 quarantined item(s)" in capsys.readouterr().out
+
+    broken.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")  # the fix
+    assert main(["retry", "--db", sqlite_url, "--workers", "1"]) == 0
+    capsys.readouterr()
+    assert main(["quarantine", "--db", sqlite_url, "--reason", "bad_money"]) == 0
+    assert "0 quarantined item(s)" in capsys.readouterr().out
+    engine = sa.create_engine(sqlite_url)
+    with engine.connect() as conn:
+        status = conn.execute(sa.text(
+            "SELECT status FROM dim_source_document WHERE file_name = 'broken-money.txt'"))
+        assert status.scalar_one() == "loaded"
+    engine.dispose()

@@ -20,6 +20,7 @@ from extractors.model import ExtractedDocument, SourceFile
 from transforms.quarantine import QuarantineEntry
 from transforms.text import key
 from transforms.validate import Validated
+from transforms.values import parse_year
 from warehouse.schema import (
     dim_indicator,
     dim_project,
@@ -166,6 +167,18 @@ def indicator_natural_key(layout: Any, level1: Any, level2: Any, level3: Any) ->
     return "|".join((str(layout), key(level1), key(level2), key(level3)))
 
 
+def printed_years(doc: ExtractedDocument | None) -> dict[int, int]:
+    """``form_index → fiscal year`` for every form whose printed year is readable, so a
+    quarantined form can be found by year too."""
+    out: dict[int, int] = {}
+    for index, form in enumerate(doc.forms if doc else ()):
+        try:
+            out[index] = parse_year(form.fields.get("year"))
+        except ValueError:
+            continue
+    return out
+
+
 def quarantine_rows(entries: Sequence[QuarantineEntry], source: SourceFile, run_key: int,
                     years: dict[int, int]) -> list[dict[str, Any]]:
     stamp = now()
@@ -197,9 +210,7 @@ def load_document(engine: sa.Engine, run_key: int, source: SourceFile,
         layout_of = {int(i): str(v) for i, v in zip(projects.get("form_index", []),
                                                     projects.get("layout", []), strict=True)}
         n_ind = _insert_indicator_facts(conn, indicators, py_keys, ind_keys, layout_of)
-        years = {int(i): int(y) for i, y in zip(projects.get("form_index", []),
-                                                projects.get("year", []), strict=True)}
-        rows = quarantine_rows(entries, source, run_key, years)
+        rows = quarantine_rows(entries, source, run_key, printed_years(doc))
         if rows:
             conn.execute(quarantine.insert(), rows)
         status: Status = ("quarantined" if not py_keys else
