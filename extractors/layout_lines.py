@@ -10,12 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-#: Page footers a generator or printer adds: ``- 3 -``, ``第 3 页 共 9 页``, ``共 9 页 第 3 页``.
-_FOOTER_RE = re.compile(
-    r"\s*(?:[-－—–]\s*\d+\s*[-－—–]"
-    r"|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
-    r"|共\s*\d+\s*页\s*[,，/]?\s*第\s*\d+\s*页)\s*"
-)
+from extractors.layouts import is_page_footer
+
 #: A run of text in which no two whitespace characters follow each other: one stray space
 #: inside a name is not a column gap, two or more are.
 _SEGMENT_RE = re.compile(r"\S+(?:\s\S+)*")
@@ -48,10 +44,6 @@ class Segment:
         return (self.start + self.end) / 2
 
 
-def is_footer(text: str) -> bool:
-    return _FOOTER_RE.fullmatch(text) is not None
-
-
 def document_lines(text: str) -> list[Line]:
     """Every line of every page (page N = text before the N-th form feed), footers blanked
     so they can never leak into a value or a row."""
@@ -63,7 +55,7 @@ def document_lines(text: str) -> list[Line]:
     for page_no, page in enumerate(pages, start=1):
         for index, raw in enumerate(page.split("\n")):
             raw = raw.rstrip()
-            out.append(Line(page=page_no, index=index, text="" if is_footer(raw) else raw))
+            out.append(Line(page=page_no, index=index, text="" if is_page_footer(raw) else raw))
     return out
 
 

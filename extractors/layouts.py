@@ -217,17 +217,20 @@ def default_money_unit(layout: Layout) -> MoneyUnit:
     return "wan_yuan" if layout == "national" else "yuan"
 
 
-_FOOTER_RES = (
-    re.compile(r"^[-－—–]\s*\d{1,4}\s*[-－—–]$"),
-    re.compile(r"^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$"),
-    re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),
+_FOOTER_RE = re.compile(
+    r"(?:-\s*\d{1,4}\s*-"
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*[,，/]?\s*第\s*\d{1,4}\s*页"
+    r"|\d{1,4}\s*/\s*\d{1,4}"
+    r"|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)"
 )
 
 
 def is_page_footer(line: str) -> bool:
-    """A page number printed as a footer (``- 3 -``, ``第 3 页 共 9 页``), never content."""
-    s = unicodedata.normalize("NFKC", line).strip()
-    return any(r.match(s) for r in _FOOTER_RES)
+    """A page number printed as a footer (``- 3 -``, ``第 3 页 共 9 页``, ``3/9``): page
+    furniture, never content. Every extractor drops these lines."""
+    s = unicodedata.normalize("NFKC", line).replace("—", "-").replace("–", "-").strip()
+    return _FOOTER_RE.fullmatch(s) is not None
 
 
 #: What a level-2 category is about, as fragments its level-3 names or targets tend to

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from extractors.layouts import is_page_footer
 from extractors.pdf_settings import PdfSettings
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom (pdfplumber's orientation)
@@ -105,21 +106,12 @@ class PageGrid:
 _CJK = "\u2e80-\u2fff\u3001-\u303f\u3040-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \u00a0\u3000]+(?=[{_CJK}])")
 _CID = re.compile(r"^\(cid:\d+\)$")
-_FOOTER = re.compile(
-    r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?"
-    r"|\d+\s*/\s*\d+|[Pp]age\s*\d+(?:\s*of\s*\d+)?)$"
-)
 
 
 def squeeze_cjk_spaces(text: str) -> str:
     """Drop spaces between two CJK characters: Chinese is printed without them, so any there
     are stray (distributed labels, justified names), while ``PM2.5 年均`` keeps its space."""
     return _CJK_GAP.sub("", text)
-
-
-def is_page_footer(text: str) -> bool:
-    """``- 3 -``, ``第 3 页 共 9 页``, ``3/9``: page furniture, never a value."""
-    return bool(_FOOTER.match(text.strip()))
 
 
 def is_cid(glyph: Glyph) -> bool:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.layouts import compact
+from extractors.layouts import compact, is_page_footer
 from extractors.model import Form
 from extractors.pdf import (
     FormChunk,
@@ -31,7 +31,6 @@ from extractors.pdf_grid import (
     build_page,
     glyphs_text,
     glyphs_to_lines,
-    is_page_footer,
     line_text,
     squeeze_cjk_spaces,
 )

@@ -13,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractors.layout_header import accepted_hits
-from extractors.layout_lines import document_lines, is_footer, line_segments
+from extractors.layout_lines import document_lines, line_segments
 from extractors.layout_spans import Extent, Fragment, assign_labels
 from extractors.layout_vertical import RowLines, vertical_model
+from extractors.layouts import is_page_footer as is_footer
 from extractors.text_layout import parse_pdftotext_layout
 from tests.support.truth import diff_forms, load_truth
 
