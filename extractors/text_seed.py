@@ -211,8 +211,8 @@ def parse_table(lines: Iterable[Line], layout: Layout, vocab: _Vocabulary) -> li
             else:
                 state.level2, state.needs_level2 = text, False
             continue
-        if len(tokens) == 1:
-            state.pending_level3 += text
+        if len(tokens) == 1 or _is_cut_fragment(tokens):
+            state.pending_level3 += "".join(tokens)
             continue
         cells, target = _split_target(tokens, vocab)
         level1, cells = _peel(cells, level1_names)
@@ -227,6 +227,13 @@ def parse_table(lines: Iterable[Line], layout: Layout, vocab: _Vocabulary) -> li
         state.pending_level3 = ""
         rows.append(IndicatorRow(state.level1, state.level2, level3, target, line.page))
     return rows
+
+
+def _is_cut_fragment(tokens: list[str]) -> bool:
+    """A wrapped level-3 line that a stray space cut: its "target" would be one lone CJK
+    character, which no target is."""
+    last = tokens[-1]
+    return len(tokens) >= 2 and len(last) == 1 and not last.isascii() and not last.isdigit()
 
 
 def _is_lone_label(text: str, layout: Layout, level2_names: set[str]) -> bool:
