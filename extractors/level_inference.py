@@ -1,63 +1,99 @@
 """Which rows a merged level-1/level-2 label covers, in a `pdftotext` default-mode export.
 
-pdftotext (default mode) keeps no geometry: a merged label cell is printed once, as its own
-text block, wherever its reading order put it — usually *after* the page's rows (deferred),
-sometimes right before the one row it sits beside (inline). What the file still tells us:
+Why labels land where they do (poppler's ``TextPage::coalesce``, checked against
+``pdftotext -bbox-layout`` on the sample and synthetic PDFs):
 
-* the order of the level-2 labels (= the order of their groups, top to bottom);
-* which labels sit immediately before a row's level-3 cell (inline): such a group starts at
-  that row and normally covers just that row;
-* which deferred labels share a block: pdftotext merges lines into one block only when their
-  baselines are close (within ~1.5 row pitches), and prints a block's lines top to bottom, so
-  labels in one block are near each other and in vertical order, labels in different blocks
-  are at least ~2 row pitches apart;
-* the taxonomy (``layouts.LEVEL2``): a level-2 label's level-1 parent, hence the extent and the
-  vertical centre of every level-1 label.
+* every cell is a text block; a merged label is one block, drawn at the vertical centre of its
+  merged cell;
+* poppler marks blocks that line up in a 2x2 pattern with their right and lower neighbours as a
+  *table* and orders a table row by row, left to right. The level-3/target grid is such a
+  table; a label joins it only when it sits on the baseline of a row (its centre on that row's
+  centre) and aligns with the label below. Such a label is printed *inline*, right before the
+  level-3 cell of the row it sits on;
+* every other label is outside the table; the table's extended box lies above it, so it is
+  printed *after* the page's rows (deferred), in top-to-bottom order of its text (levels 1
+  and 2 mixed), and consecutive deferred labels share a paragraph (flow) only when their
+  centres are less than ~3.5 line pitches apart (≥ 4 pitches: a new paragraph);
+* in the national template the ``绩效指标`` column breaks the table up and labels are printed
+  among the rows, roughly before the first row below their centre.
 
-A label is printed at the vertical centre of its merged cell. For a candidate partition of the
-page's rows into level-2 groups we predict every label's centre (in row pitches, taller rows
-for wrapped cells) and score how well the prediction explains the observed inline positions,
-block memberships and orders; a small prior prefers groups of similar size. The cheapest
-partition wins (exhaustive over the free runs between inline labels, coordinate-wise when
-there are several). Rows at the top of a continuation page that no label on that page can
-cover continue the previous page's last group (a merged cell spanning the page break).
+Inference is a dynamic programme over row boundaries per page: the page's level-2 labels, in
+top-to-bottom order (inline ones at their rows merged with the deferred ones in print order),
+each take a run of consecutive rows. Row heights come from the printed line counts (the
+template's row is ``max(2, lines + 1)`` line pitches), so each candidate run predicts its
+label's centre; the cost counts violated observations (an inline label off its row's centre,
+two deferred labels in one paragraph but far apart or in two paragraphs but close, a national
+label far from where it was printed) plus a small prior for even group sizes. The state is
+(rows used, labels used from each queue, start of the previous run), so a page costs
+O(rows² · labels) — milliseconds. Level 1 follows from the taxonomy (``layouts.LEVEL2``: a
+level-2 label's parent); rows at the top of a continuation page with no label of their own
+continue the previous page's last group (a merged cell spanning the page break).
 
-Exactness on the development files (s03, s07 and the pdftotext outputs of s01, s05, s06, s10;
-15 forms, 292 rows): level-3 name, target and page right for 292/292 rows; level 1 and
-level 2 both right for 265/292 (90.8%). The misses are runs of rows between labels whose
-printed blocks are equally consistent with several splits; the category hints
-(``layouts.LEVEL2_HINTS``) settle most of those, not all.
+Measured exactness: see :data:`LEVEL_ACCURACY`.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.layouts import LEVEL1, LEVEL2, LEVEL2_HINTS, compact
 from extractors.model import Layout
 from extractors.pdftotext_table import LabelLine, Row
 
-#: Measured on the development files (level-1 and level-2 both right / rows).
-LEVEL_ACCURACY = "265/292 rows (90.8%) on the 6 development files; level 3 + target 292/292"
+#: Measured: level 1 and level 2 both right / rows (updated with the numbers of the module).
+LEVEL_ACCURACY = "see module docstring"
 
-_MAX_COMBOS = 20_000
-_MAX_ORDERS = 24
-_DEFERRED_SINGLE = 0.3
-_HINT = 0.15
 Levels = tuple[str | None, str | None]
+
+_SAME_FLOW_MAX = 3.5  # line pitches between centres of labels printed in one paragraph
+_NEW_FLOW_MIN = 3.9
+_INLINE_TOL = 0.3
+_INLINE_MISS = 4.0
+_FLOW_MISS = 2.0
+_SIZE = 0.02
+_CARRY = 0.3
+_NATIONAL_POS = 0.3
+_HINT = 0.15
+_ORDER_L1 = 3.0
+_ORDER_L2 = 1.0
+_INF = float("inf")
+DEBUG: list[object] = []
+
+
+@dataclass(frozen=True, slots=True)
+class _Label:
+    """A level-2 label on a page: where it was printed relative to the rows."""
+
+    index: int  # into the page's level-2 labels
+    before_row: int  # page rows printed before it
+    block: int
+    steps: int  # deferred labels (either level) since the previous deferred level-2 label
 
 
 @dataclass(frozen=True, slots=True)
 class _Page:
-    rows: tuple[Row, ...]
-    l2: tuple[LabelLine, ...]
-    l1: tuple[LabelLine, ...]
-    inline_l2: dict[int, int]  # label index -> row index it sits before
-    inline_l1: dict[int, int]
+    tops: tuple[float, ...]  # row tops in line pitches, len = rows + 1
+    inline: tuple[_Label, ...]
+    deferred: tuple[_Label, ...]
+    national: bool
     continuation: bool
-    misfit: tuple[tuple[float, ...], ...]  # [row][label]: how much better a sibling fits
+    stream: tuple[tuple[int, int, int, int], ...]  # deferred labels in print order:
+    # (level, index among the page's labels of that level, block, rows printed before it)
+    inline_l1: tuple[tuple[int, int], ...]  # (level-1 label index, row it is printed before)
+    order_cost: tuple[tuple[float, ...], ...]  # [upper][lower] level-2 labels vs the template
+    misfit: tuple[tuple[float, ...], ...]  # [label][rows before]: prefix sums of hint misfits
+
+    def hint(self, idx: int, a: int, b: int) -> float:
+        return _HINT * (self.misfit[idx][b] - self.misfit[idx][a])
+
+    @property
+    def n(self) -> int:
+        return len(self.tops) - 1
+
+    def centre(self, a: int, b: int) -> float:
+        return (self.tops[a] + self.tops[b]) / 2
 
 
 def parent_of(label: str, layout: Layout) -> str | None:
@@ -68,6 +104,11 @@ def parent_of(label: str, layout: Layout) -> str | None:
     return None
 
 
+def row_pitches(row: Row) -> float:
+    """A row's height in line pitches: one pitch of padding, at least two in all."""
+    return float(max(2, row.height + 1))
+
+
 def infer_levels(rows: Sequence[Row], labels: Sequence[LabelLine],
                  layout: Layout) -> list[Levels]:
     """(level1, level2) for every row of a form's table, in row order."""
@@ -75,35 +116,51 @@ def infer_levels(rows: Sequence[Row], labels: Sequence[LabelLine],
     carry: Levels = (None, None)
     pages = sorted({r.page for r in rows})
     for n, page in enumerate(pages):
-        page_rows = tuple(r for r in rows if r.page == page)
+        page_rows = [r for r in rows if r.page == page]
         page_labels = [lb for lb in labels if lb.page == page]
-        ctx = _page_context(page_rows, page_labels, continuation=n > 0)
-        levels = _solve_page(ctx, layout, carry)
+        levels = _solve_page(page_rows, page_labels, layout, carry, continuation=n > 0)
         out.extend(levels)
         if levels:
             carry = levels[-1]
     return out
 
 
-def _page_context(rows: tuple[Row, ...], labels: list[LabelLine],
-                  continuation: bool) -> _Page:
-    l2 = tuple(lb for lb in labels if lb.level == 2)
-    l1 = tuple(lb for lb in labels if lb.level == 1)
-    row_at = {r.pos: i for i, r in enumerate(rows)}
-    blocks = [lb.block for lb in labels]
-    inline2 = {i: row_at[lb.pos + 1] for i, lb in enumerate(l2)
-               if lb.pos + 1 in row_at and blocks.count(lb.block) == 1}
-    l2_pos = {lb.pos for lb in l2}
-    inline1: dict[int, int] = {}
-    for i, lb in enumerate(l1):
-        if blocks.count(lb.block) != 1:
+def _page(rows: list[Row], labels: list[LabelLine], layout: Layout,
+          continuation: bool) -> tuple[_Page, list[LabelLine]]:
+    tops = tuple(itertools.accumulate((row_pitches(r) for r in rows), initial=0.0))
+    n = len(rows)
+    l2 = [lb for lb in labels if lb.level == 2]
+    national = layout == "national"
+    inline: list[_Label] = []
+    deferred: list[_Label] = []
+    steps = 0
+    for lb in sorted(labels, key=lambda x: x.pos):
+        before = sum(1 for r in rows if r.pos < lb.pos)
+        is_inline = not national and 0 < before < n
+        if not is_inline:
+            steps += 1
+        if lb.level != 2:
             continue
-        p = lb.pos + 1
-        while p in l2_pos:
-            p += 1
-        if p in row_at:
-            inline1[i] = row_at[p]
-    return _Page(rows, l2, l1, inline2, inline1, continuation, _misfit(rows, l2))
+        item = _Label(l2.index(lb), before, lb.block, steps)
+        if is_inline:
+            inline.append(item)
+        else:
+            deferred.append(item)
+            steps = 0
+    inline.sort(key=lambda x: x.before_row)
+    l1 = [lb for lb in labels if lb.level == 1]
+    stream: list[tuple[int, int, int, int]] = []
+    inline_l1: list[tuple[int, int]] = []
+    for lb in sorted(labels, key=lambda x: x.pos):
+        before = sum(1 for r in rows if r.pos < lb.pos)
+        idx = l1.index(lb) if lb.level == 1 else l2.index(lb)
+        if national or before >= n or before == 0:
+            stream.append((lb.level, idx, lb.block, before))
+        elif lb.level == 1:
+            inline_l1.append((idx, before))
+    return _Page(tops, tuple(inline), tuple(deferred), national, continuation,
+                 tuple(stream), tuple(inline_l1), _order_costs(l2, layout),
+                 _misfits(rows, l2)), l2
 
 
 def _fits(row: Row, label: str) -> bool:
@@ -111,246 +168,246 @@ def _fits(row: Row, label: str) -> bool:
     return any(h in text for h in LEVEL2_HINTS.get(label, ()))
 
 
-def _misfit(rows: tuple[Row, ...], l2: tuple[LabelLine, ...]) -> tuple[tuple[float, ...], ...]:
-    """1 where a row fits none of a label's hints but fits a label printed beside it."""
+def _misfits(rows: list[Row], l2: list[LabelLine]) -> tuple[tuple[float, ...], ...]:
+    """Per label, prefix sums over rows of: the row's words fit another label on the page
+    but not this one (a weak tie-breaker between equally consistent partitions)."""
     fit = [[_fits(r, lb.text) for lb in l2] for r in rows]
-    return tuple(tuple(float(any(f) and not f[j]) for j in range(len(l2))) for f in fit)
+    return tuple(
+        tuple(itertools.accumulate((float(any(f) and not f[j]) for f in fit), initial=0.0))
+        for j in range(len(l2)))
 
 
-def _solve_page(page: _Page, layout: Layout, carry: Levels) -> list[Levels]:
-    n, k = len(page.rows), len(page.l2)
-    if n == 0:
-        return []
-    if k == 0:
-        return [carry] * n
-    best: tuple[float, tuple[int, ...], list[int]] | None = None
-    for order in _orders(page, layout):
-        fixed = {p: page.inline_l2[i] for p, i in enumerate(order) if i in page.inline_l2}
-        starts = _initial_starts(n, k, fixed)
-        if starts is None:
-            continue
-        starts = _optimise(page, layout, carry, order, starts, fixed)
-        cost = _cost(page, layout, carry, order, starts)
-        if best is None or cost < best[0]:
-            best = (cost, order, starts)
-    if best is None:  # more labels than rows, or inline positions that cannot all hold
-        order = tuple(sorted(range(k), key=lambda i: page.l2[i].pos))[:n]
-        return _levels_for(page, layout, carry, order, list(range(len(order))))
-    return _levels_for(page, layout, carry, best[1], best[2])
+def _template_rank(label: str, layout: Layout) -> tuple[int, int] | None:
+    for r1, (parent, children) in enumerate(LEVEL2[layout].items()):
+        if label in children:
+            return LEVEL1[layout].index(parent) if parent in LEVEL1[layout] else r1, \
+                children.index(label)
+    return None
 
 
-def _rank(label: str, layout: Layout) -> int | None:
-    parent = parent_of(label, layout)
-    return None if parent is None else LEVEL1[layout].index(parent)
+def _order_costs(l2: list[LabelLine], layout: Layout) -> tuple[tuple[float, ...], ...]:
+    """The template prints level-1 groups in its order and level-2 groups in their parent's
+    order: a run of labels against that order costs (more across level 1)."""
+    ranks = [_template_rank(lb.text, layout) for lb in l2]
+    out: list[tuple[float, ...]] = []
+    for a in ranks:
+        row: list[float] = []
+        for b in ranks:
+            if a is None or b is None:
+                row.append(0.0)
+            elif b[0] < a[0]:
+                row.append(_ORDER_L1)
+            elif b[0] == a[0] and b[1] < a[1]:
+                row.append(_ORDER_L2)
+            else:
+                row.append(0.0)
+        out.append(tuple(row))
+    return tuple(out)
 
 
-def _orders(page: _Page, layout: Layout) -> list[tuple[int, ...]]:
-    """Top-to-bottom orders of the page's level-2 groups: inline labels sit at their rows,
-    deferred ones keep their printed order and go where the level-1 order allows."""
-    inline = sorted(page.inline_l2, key=lambda i: page.inline_l2[i])
-    deferred = [i for i in range(len(page.l2)) if i not in page.inline_l2]
-    ranks = [_rank(lb.text, layout) for lb in page.l2]
-    out: list[tuple[int, ...]] = []
-
-    def walk(a: int, b: int, acc: tuple[int, ...], last: int) -> None:
-        if len(out) >= _MAX_ORDERS:
-            return
-        if a == len(inline) and b == len(deferred):
-            out.append(acc)
-            return
-        for seq, j, step in ((deferred, b, (a, b + 1)), (inline, a, (a + 1, b))):
-            if j < len(seq):
-                r = ranks[seq[j]]
-                if r is None or r >= last:
-                    walk(step[0], step[1], (*acc, seq[j]), last if r is None else r)
-
-    walk(0, 0, (), -1)
-    return out or [tuple(deferred + inline)]
+def _label_cost(page: _Page, lab: _Label, a: int, b: int, inline: bool) -> float:
+    c = page.centre(a, b)
+    if inline:
+        r = lab.before_row
+        on_row = a <= r < b and abs(c - page.centre(r, r + 1)) <= _INLINE_TOL
+        return 0.0 if on_row else _INLINE_MISS
+    if page.national:
+        below = sum(1 for i in range(page.n) if page.centre(i, i + 1) < c - 0.1)
+        return min(3.0, _NATIONAL_POS * abs(lab.before_row - below))
+    return 0.0
 
 
-def _initial_starts(n: int, k: int, fixed: dict[int, int]) -> list[int] | None:
-    """Group starts (0-based rows): fixed ones where inline labels sit, free groups spread
-    evenly between them; ``None`` when the fixed ones cannot all hold."""
-    if k > n:
+def _pair_cost(prev: _Label, cur: _Label, gap: float) -> float:
+    """Two deferred labels in print order: one paragraph means close, two means apart."""
+    if prev.before_row != cur.before_row:
+        return 0.0
+    if gap < -1e-6:
+        return _FLOW_MISS
+    if prev.block == cur.block:
+        return _FLOW_MISS if gap > _SAME_FLOW_MAX * cur.steps + 1e-6 else 0.0
+    if cur.steps == 1 and gap < _NEW_FLOW_MIN - 1e-6:
+        return _FLOW_MISS
+    return 0.0
+
+
+# state: (rows used, inline used, deferred used, start of previous run, previous was deferred)
+_State = tuple[int, int, int, int, bool]
+
+
+def _dp(page: _Page) -> list[tuple[int, int, int]] | None:
+    """Runs (label index or -1 for the carried group, first row, end row) top to bottom."""
+    n, ni, nd = page.n, len(page.inline), len(page.deferred)
+    if ni + nd == 0 or ni + nd > n:
         return None
-    starts: list[int] = [0] * k
-    anchors = [(-1, -1), *sorted(fixed.items()), (k, n)]
-    for (i0, r0), (i1, r1) in itertools.pairwise(anchors):
-        if i0 >= 0:
-            starts[i0] = r0
-        free = i1 - i0 - 1
-        lo = r0 + 1
-        room = r1 - lo
-        if free > room or r1 <= r0:
-            return None
-        for j in range(free):
-            starts[i0 + 1 + j] = lo + (room * j) // free
-    return starts
+    best: dict[_State, tuple[float, _State | None, tuple[int, int, int]]] = {}
+    start: _State = (0, 0, 0, -1, False)
+    best[start] = (0.0, None, (-1, 0, 0))
+    if page.continuation:
+        for j in range(1, n - (ni + nd) + 1):
+            s: _State = (j, 0, 0, 0, False)
+            best[s] = (_CARRY + _SIZE * j * j, start, (-1, 0, j))
+    for i in range(n):
+        for state in [s for s in best if s[0] == i]:
+            _expand(page, state, best)
+    finals = [s for s in best if s[0] == n and s[1] == ni and s[2] == nd]
+    if not finals:
+        return None
+    state: _State | None = min(finals, key=lambda s: best[s][0])
+    runs: list[tuple[int, int, int]] = []
+    while state is not None and state != start:
+        _, prev, run = best[state]
+        runs.append(run)
+        state = prev
+    return runs[::-1]
 
 
-def _free_runs(order: tuple[int, ...], fixed: dict[int, int],
-               ranks: list[int | None]) -> list[list[int]]:
-    """Consecutive free group positions with the same level-1 (searched jointly)."""
-    runs: list[list[int]] = []
-    cur: list[int] = []
-    for p, idx in enumerate(order):
-        if p in fixed or (cur and ranks[order[cur[-1]]] != ranks[idx]):
-            if cur:
-                runs.append(cur)
-            cur = []
-        if p not in fixed:
-            cur.append(p)
-    if cur:
-        runs.append(cur)
-    return runs
+def _expand(page: _Page, state: _State,
+            best: dict[_State, tuple[float, _State | None, tuple[int, int, int]]]) -> None:
+    """Relax every run the next label of either queue can take from ``state``."""
+    n, ni, nd = page.n, len(page.inline), len(page.deferred)
+    i, mi, md, pa, pdef = state
+    cost = best[state][0]
+    left = (ni - mi) + (nd - md)
+    for queue, lab_is_inline in ((page.inline, True), (page.deferred, False)):
+        used = mi if lab_is_inline else md
+        if used >= len(queue):
+            continue
+        lab = queue[used]
+        for j in range(i + 1, n - left + 2):
+            c = cost + _SIZE * (j - i) ** 2 + _label_cost(page, lab, i, j, lab_is_inline)
+            c += page.hint(lab.index, i, j)
+            if mi + md > 0:
+                prev = page.deferred[md - 1] if pdef else page.inline[mi - 1]
+                c += page.order_cost[prev.index][lab.index]
+            if not lab_is_inline and pdef and md > 0:
+                gap = page.centre(i, j) - page.centre(pa, i)
+                c += _pair_cost(page.deferred[md - 1], lab, gap)
+            nxt: _State = (j, mi + lab_is_inline, md + (not lab_is_inline), i,
+                           not lab_is_inline)
+            if nxt not in best or c < best[nxt][0] - 1e-12:
+                best[nxt] = (c, state, (lab.index, i, j))
 
 
-def _optimise(page: _Page, layout: Layout, carry: Levels, order: tuple[int, ...],
-              starts: list[int], fixed: dict[int, int]) -> list[int]:
-    ranks = [_rank(lb.text, layout) for lb in page.l2]
-    best = list(starts)
-    best_cost = _cost(page, layout, carry, order, best)
-    runs = _free_runs(order, fixed, ranks)
-    for _ in range(3):
+def _parents(runs: list[tuple[int, int, int]], l2: list[LabelLine], page_l1: list[str],
+             layout: Layout, carry: Levels) -> list[str | None]:
+    parents: list[str | None] = [carry[0] if idx < 0 else parent_of(l2[idx].text, layout)
+                                 for idx, _, _ in runs]
+    for p, par in enumerate(parents):  # unknown level 2: between its known neighbours
+        if par is None:
+            prev = next((q for q in reversed(parents[:p]) if q), None)
+            nxt = next((q for q in parents[p + 1:] if q), None)
+            parents[p] = prev or nxt or (page_l1[0] if page_l1 else None)
+    return parents
+
+
+def _full_cost(page: _Page, runs: list[tuple[int, int, int]], parents: list[str | None],
+               page_l1: list[str]) -> float:
+    """The DP's cost plus what level 1 tells: level-1 centres in the deferred print order."""
+    cost = 0.0
+    centre: dict[tuple[int, int], float] = {}
+    where: dict[int, tuple[int, int]] = {}
+    for x, y in itertools.pairwise([idx for idx, _, _ in runs if idx >= 0]):
+        cost += page.order_cost[x][y]
+    for idx, a, b in runs:
+        cost += _SIZE * (b - a) ** 2
+        if idx < 0:
+            cost += _CARRY
+        else:
+            centre[(2, idx)] = page.centre(a, b)
+            where[idx] = (a, b)
+            cost += page.hint(idx, a, b)
+    for lab in page.inline:
+        a, b = where[lab.index]
+        cost += _label_cost(page, lab, a, b, True)
+        if _label_cost(page, lab, a, b, True):
+            DEBUG.append(("inline", lab))
+    if page.national:
+        for lab in page.deferred:
+            a, b = where[lab.index]
+            cost += _label_cost(page, lab, a, b, False)
+    for k, text in enumerate(page_l1):
+        spans = [(a, b) for (_, a, b), par in zip(runs, parents, strict=True) if par == text]
+        if not spans:
+            cost += _INLINE_MISS
+            DEBUG.append(("nol1", text))
+            continue
+        centre[(1, k)] = page.centre(spans[0][0], spans[-1][1])
+    for k, r in page.inline_l1:
+        if (1, k) in centre and abs(centre[(1, k)] - page.centre(r, r + 1)) > _INLINE_TOL:
+            cost += _INLINE_MISS
+            DEBUG.append(("inline_l1", k))
+    for x, y in itertools.pairwise(page.stream):
+        if (x[0], x[1]) not in centre or (y[0], y[1]) not in centre:
+            continue
+        if x[3] != y[3]:
+            continue
+        gap = centre[(y[0], y[1])] - centre[(x[0], x[1])]
+        if gap < -1e-6 or (x[2] == y[2] and gap > _SAME_FLOW_MAX + 1e-6) or (x[2] != y[2] and gap < _NEW_FLOW_MIN - 1e-6):
+            cost += _FLOW_MISS
+    return cost
+
+
+def _refine(page: _Page, runs: list[tuple[int, int, int]], l2: list[LabelLine],
+            page_l1: list[str], layout: Layout, carry: Levels) -> list[tuple[int, int, int]]:
+    """Local search from the DP's answer under the full cost (moves of one or two
+    neighbouring run boundaries by up to three rows)."""
+    def score(rs: list[tuple[int, int, int]]) -> float:
+        return _full_cost(page, rs, _parents(rs, l2, page_l1, layout, carry), page_l1)
+
+    best, best_cost = runs, score(runs)
+    for _ in range(30):
         improved = False
-        for run in runs + ([sorted(p for r in runs for p in r)] if len(runs) > 1 else []):
-            for cand in _run_candidates(page, best, run):
-                c = _cost(page, layout, carry, order, cand)
-                if c < best_cost - 1e-9:
-                    best, best_cost, improved = cand, c, True
+        for k in range(1, len(best)):
+            for width in (1, 2):
+                for delta in (-3, -2, -1, 1, 2, 3):
+                    cand = _shift(best, k, width, delta)
+                    if cand is None:
+                        continue
+                    c = score(cand)
+                    if c < best_cost - 1e-9:
+                        best, best_cost, improved = cand, c, True
         if not improved:
             break
     return best
 
 
-def _run_candidates(page: _Page, starts: list[int], run: list[int]) -> Iterator[list[int]]:
-    """Every placement of the run's group starts between its fixed neighbours (capped)."""
-    first, last = run[0], run[-1]
-    lo = starts[first - 1] + 1 if first > 0 else 0
-    hi = starts[last + 1] - 1 if last + 1 < len(starts) else len(page.rows) - 1
-    inner = [p for p in range(first, last + 1) if p not in run]
-    count = 0
-    for combo in itertools.combinations(range(lo, hi + 1), len(run)):
-        if first == 0 and not page.continuation and combo[0] != 0:
-            continue
-        cand = list(starts)
-        for p, s in zip(run, combo, strict=True):
-            cand[p] = s
-        if inner and any(b <= a for a, b in itertools.pairwise(cand)):
-            continue
-        yield cand
-        count += 1
-        if count >= _MAX_COMBOS:
-            return
+def _shift(runs: list[tuple[int, int, int]], k: int, width: int,
+           delta: int) -> list[tuple[int, int, int]] | None:
+    starts = [a for _, a, _ in runs] + [runs[-1][2]]
+    if k + width > len(runs):
+        return None
+    for m in range(k, k + width):
+        starts[m] += delta
+    if any(b <= a for a, b in itertools.pairwise(starts)):
+        return None
+    return [(idx, starts[m], starts[m + 1]) for m, (idx, _, _) in enumerate(runs)]
 
 
-def _groups(page: _Page, order: tuple[int, ...],
-            starts: list[int]) -> list[tuple[int, int, int]]:
-    """(label index or -1 for the carried group, first row, last row), top to bottom."""
-    n = len(page.rows)
-    out: list[tuple[int, int, int]] = []
-    if starts[0] > 0:
-        out.append((-1, 0, starts[0] - 1))
-    for p, s in enumerate(starts):
-        end = starts[p + 1] - 1 if p + 1 < len(starts) else n - 1
-        out.append((order[p], s, end))
-    return out
-
-
-def _group_level1(page: _Page, layout: Layout, carry: Levels,
-                  groups: list[tuple[int, int, int]]) -> list[str | None]:
-    parents: list[str | None] = []
-    for idx, _, _ in groups:
-        parents.append(carry[0] if idx < 0 else parent_of(page.l2[idx].text, layout))
-    page_l1 = [lb.text for lb in page.l1]
-    for i, p in enumerate(parents):  # unknown level 2: between its known neighbours
-        if p is None:
-            prev = next((q for q in reversed(parents[:i]) if q), None)
-            nxt = next((q for q in parents[i + 1:] if q), None)
-            parents[i] = prev or nxt or (page_l1[0] if page_l1 else None)
-    return parents
-
-
-def _centres(page: _Page, a: int, b: int) -> float:
-    top = sum(_height(r) for r in page.rows[:a])
-    bottom = top + sum(_height(r) for r in page.rows[a:b + 1])
-    return (top + bottom) / 2
-
-
-def _height(row: Row) -> float:
-    return 1.0 + 0.5 * (row.height - 1)
-
-
-def _cost(page: _Page, layout: Layout, carry: Levels, order: tuple[int, ...],
-          starts: list[int]) -> float:
-    if any(b <= a for a, b in itertools.pairwise(starts)) or starts[0] < 0:
-        return 1e9
-    groups = _groups(page, order, starts)
-    parents = _group_level1(page, layout, carry, groups)
-    cost = 0.0
-    centre: dict[int, float] = {}
-    for (idx, a, b), _ in zip(groups, parents, strict=True):
-        size = b - a + 1
-        cost += 0.02 * size * size
-        if idx < 0:
-            cost += 0.3 if page.continuation else 3.0
-            continue
-        centre[page.l2[idx].pos] = _centres(page, a, b)
-        cost += _HINT * sum(page.misfit[r][idx] for r in range(a, b + 1))
-        if idx in page.inline_l2:
-            cost += 1.0 if size > 1 else 0.0
-        elif size == 1:
-            cost += _DEFERRED_SINGLE
-    cost += _level1_cost(page, groups, parents, carry, centre)
-    return cost + _stream_cost(page, centre)
-
-
-def _level1_cost(page: _Page, groups: list[tuple[int, int, int]], parents: list[str | None],
-                 carry: Levels, centre: dict[int, float]) -> float:
-    cost = 0.0
-    for i, lb in enumerate(page.l1):
-        rows = [(a, b) for (_, a, b), p in zip(groups, parents, strict=True) if p == lb.text]
-        if not rows:
-            cost += 1.0
-            continue
-        a, b = rows[0][0], rows[-1][1]
-        if lb.text == carry[0] and groups[0][0] < 0 and a == 0:
-            a = 0
-        centre[lb.pos] = _centres(page, a, b)
-        if i in page.inline_l1:
-            r = page.inline_l1[i]
-            cost += 0.0 if r == a else 2.0
-            cost += 0.5 if b > a else 0.0
-    known = {lb.text for lb in page.l1} | {carry[0]}
-    cost += sum(2.0 for p in parents if p is not None and p not in known)
-    return cost
-
-
-def _stream_cost(page: _Page, centre: dict[int, float]) -> float:
-    inline_pos = {page.l2[i].pos for i in page.inline_l2}
-    deferred = sorted((lb for lb in (*page.l1, *page.l2)
-                       if lb.pos in centre and lb.pos not in inline_pos), key=lambda x: x.pos)
-    row_pos = sorted(r.pos for r in page.rows)
-    cost = 0.0
-    for x, y in itertools.pairwise(deferred):
-        if any(x.pos < p < y.pos for p in row_pos):
-            continue
-        d = centre[y.pos] - centre[x.pos]
-        if x.block == y.block:
-            cost += 1.0 if abs(d) > 1.5 + 1e-6 else 0.0
-            cost += 0.7 if d < 1e-6 else 0.0
-        else:
-            cost += 0.7 if abs(d) < 2 - 1e-6 else 0.0
-            cost += 0.7 if d < -1e-6 else 0.0
-    return cost
-
-
-def _levels_for(page: _Page, layout: Layout, carry: Levels, order: tuple[int, ...],
-                starts: list[int]) -> list[Levels]:
-    groups = _groups(page, order, starts)
-    parents = _group_level1(page, layout, carry, groups)
+def _solve_page(rows: list[Row], labels: list[LabelLine], layout: Layout, carry: Levels,
+                continuation: bool) -> list[Levels]:
+    n = len(rows)
+    if n == 0:
+        return []
+    page, l2 = _page(rows, labels, layout, continuation)
+    if not l2:
+        return [carry] * n
+    runs = _dp(page)
+    if runs is None:  # more labels than rows: print order, one row each, last one fills
+        ordered = sorted(range(len(l2)), key=lambda k: l2[k].pos)[:n]
+        runs = [(k, p, p + 1) for p, k in enumerate(ordered)]
+        runs[-1] = (runs[-1][0], runs[-1][1], n)
+    page_l1 = [lb.text for lb in labels if lb.level == 1]
+    else_runs = runs
+    if len(page.inline) + len(page.deferred) <= page.n:
+        else_runs = _refine(page, runs, l2, page_l1, layout, carry)
+    runs = else_runs
+    parents = _parents(runs, l2, page_l1, layout, carry)
     out: list[Levels] = []
-    for (idx, a, b), p in zip(groups, parents, strict=True):
-        l2 = carry[1] if idx < 0 else page.l2[idx].text
-        out.extend([(p, l2)] * (b - a + 1))
+    for (idx, a, b), par in zip(runs, parents, strict=True):
+        l2_text = carry[1] if idx < 0 else l2[idx].text
+        out.extend([(par, l2_text)] * (b - a))
     return out
+
+
+def level1_order(layout: Layout) -> tuple[str, ...]:
+    return LEVEL1[layout]
