@@ -247,9 +247,24 @@ def _assemble(cells: list[Line], roles: list[_Role]) -> list[tuple[list[Line], l
     return rows
 
 
+def _resolve_ambiguous(items: list[tuple[str, Line, int]],
+                       layout: Layout) -> list[tuple[str, Line, int]]:
+    """A name that is a level 1 in one template version and a level 2 in another
+    (``成本指标``) is a level 1 only when labels of its own children are printed."""
+    texts = {compact(line.text) for kind, line, _ in items if kind == "label"}
+    l2_names = {n for children in LEVEL2[layout].values() for n in children}
+    out: list[tuple[str, Line, int]] = []
+    for kind, line, level in items:
+        k = compact(line.text)
+        if kind == "label" and k in LEVEL1[layout] and k in l2_names:
+            level = 1 if texts & set(LEVEL2[layout].get(k, ())) else 2
+        out.append((kind, line, level))
+    return out
+
+
 def parse_table(lines: list[Line], layout: Layout) -> TableStream:
     """Rows and labels of one form's table region (lines after the table heading)."""
-    items = _classify(lines, layout)
+    items = _resolve_ambiguous(_classify(lines, layout), layout)
     labels: list[LabelLine] = []
     cells: list[Line] = []
     cell_pos: list[int] = []

@@ -54,7 +54,7 @@ def test_level_accuracy_on_development_files() -> None:
                 total += 1
                 right += (key(r.level1), key(r.level2)) == (key(i["level1"]), key(i["level2"]))
     assert total == 292
-    assert right / total >= 0.90
+    assert right / total >= 0.93
 
 
 def test_s03_forms_and_pages() -> None:
@@ -167,3 +167,16 @@ def test_rows_preserved_under_blank_lines_and_footers(dev: tuple[str, Path], eve
     noisy = _with_noise(text, every, footer)
     got = [(r.level3, r.target_raw, r.page) for f in parse_pdftotext(noisy) for r in f.indicators]
     assert got == base
+
+
+def test_labels_flushed_before_an_inline_row_are_deferred() -> None:
+    """A run of labels before a row: only its last level-2 label sits on that row."""
+    rows = [_row(i) for i in range(4)]
+    labels = [
+        LabelLine(2, "数量", 1, 200, rows[3].pos - 3),
+        LabelLine(1, "产出目标", 1, 201, rows[3].pos - 2),
+        LabelLine(2, "质量", 1, 202, rows[3].pos - 1),
+    ]
+    levels = infer_levels(rows, labels, "shanghai")
+    assert [lv[1] for lv in levels] == ["数量", "数量", "数量", "质量"]
+    assert {lv[0] for lv in levels} == {"产出目标"}
