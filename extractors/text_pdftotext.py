@@ -19,6 +19,8 @@ target and page right for 292/292 rows; level 1 and level 2 both right for 272/2
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from extractors.layouts import (
@@ -35,6 +37,11 @@ from extractors.level_inference import infer_levels
 from extractors.model import Form, IndicatorRow, Layout, MoneyUnit
 from extractors.pdftotext_stream import Line, split_lines
 from extractors.pdftotext_table import parse_table
+
+_MONEY_RE = re.compile(r"^[-+]?[0-9][0-9,]*(\.[0-9]+)?$")
+_SENTENCE_END = ("。", "；", ";", ".")
+_SHORT = 0.8  # of the widest header line: a line this short ended its paragraph
+_FULL = 0.9  # of the widest header line: a line this wide was wrapped by the column
 
 
 @dataclass(slots=True)
@@ -191,7 +198,8 @@ def _wrap_tail(slots: list[_Slot], events: list[tuple[int, LabelHit | str]], i: 
 
 
 def _parse_header(lines: list[Line], layout: Layout) -> tuple[dict[str, str], MoneyUnit | None]:
-    slots = _redistribute(_assign_text(_events(lines, layout)))
+    width = max((_width(line.text) for line in lines), default=0)
+    slots = _redistribute(_fill_label_runs(_assign_text(_events(lines, layout)), width))
     fields: dict[str, str] = {}
     unit: MoneyUnit | None = None
     for slot in slots:
@@ -202,6 +210,66 @@ def _parse_header(lines: list[Line], layout: Layout) -> tuple[dict[str, str], Mo
             continue
         fields[name] = _join(slot.parts)
     return fields, unit
+
+
+def _fill_label_runs(slots: list[_Slot], width: int) -> list[_Slot]:
+    """Labels printed as a run (no text between them) are followed by their values in order,
+    all glued to the run's last label; give the leading values back to the empty labels.
+
+    Right-aligned: the values nearest the last label belong to the labels nearest it (a label
+    earlier in the run may really be empty). A money label takes one block that looks like an
+    amount; a narrative label takes a one-line sentence (its own block, or the first line of
+    the next paragraph) that is visibly shorter than the full-width line after it."""
+    for j, last in enumerate(slots):
+        if not last.parts:
+            continue
+        r = j
+        while r > 0 and not slots[r - 1].parts:
+            r -= 1
+        empties = [s for s in slots[r:j] if s.hit.label.field is not None]
+        for k in range(len(empties), 0, -1):
+            taken = _take_values(empties[-k:], last.parts, width)
+            if taken is not None:
+                for slot, piece in zip(empties[-k:], taken[0], strict=True):
+                    slot.parts = piece
+                last.parts = taken[1]
+                break
+    return slots
+
+
+def _take_values(labels: list[_Slot], parts: list[tuple[int, str]],
+                 width: int) -> tuple[list[list[tuple[int, str]]], list[tuple[int, str]]] | None:
+    """(one value per label, the rest) from the front of ``parts``, or None if they don't fit;
+    the rest must keep a value of its own."""
+    rest = list(parts)
+    values: list[list[tuple[int, str]]] = []
+    for slot in labels:
+        kind = slot.hit.label.kind
+        head = [p for p in rest if p[0] == rest[0][0]] if rest else []
+        tail = rest[len(head):]
+        if kind == "money" and len(head) == 1 and _MONEY_RE.match(compact(head[0][1])):
+            values.append(head)
+            rest = tail
+        elif kind == "narrative" and head and _short_sentence(head, tail, width):
+            values.append(head[:1])
+            rest = rest[1:]
+        else:
+            return None
+    return (values, rest) if rest else None
+
+
+def _short_sentence(head: list[tuple[int, str]], tail: list[tuple[int, str]],
+                    width: int) -> bool:
+    """A one-line sentence ending well short of the column, before a full-width line."""
+    first = head[0][1]
+    nxt = head[1][1] if len(head) > 1 else (tail[0][1] if tail else "")
+    return (bool(nxt) and first.rstrip().endswith(_SENTENCE_END)
+            and _width(first) <= _SHORT * width and _width(nxt) >= _FULL * width)
+
+
+def _width(text: str) -> int:
+    """Printed width in half-width cells (CJK and full-width forms count two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text.strip())
 
 
 def _redistribute(slots: list[_Slot]) -> list[_Slot]:

@@ -1,0 +1,70 @@
+"""Unit tests of the `pdftotext` default-mode parser: header label runs and table rows.
+
+Inline snippets are shaped like real default-mode output (a paragraph per text block, blank
+lines between blocks)."""
+
+from __future__ import annotations
+
+from extractors.text_pdftotext import parse_pdftotext
+
+_GOAL_1 = "项目成果得到有效应用，社会效益和管理效益逐步显现。形成可复制、可推广的工作经验，"
+_GOAL_2 = "为后续年度工作打下良好基础。"
+
+
+def _national_header(money_run: str) -> str:
+    return "\n".join([
+        "项目支出绩效目标表", "（2019年度）", "", "项目名称", "", "河道水质监测", "",
+        "主管部门", "", "某区水务局", "", "项目资金（万元）", "", "实施单位", "",
+        "某区河道管理所", "", "年度资金总额", "", "200.37", "", "其中：财政拨款", "",
+        "200.37", "", money_run, "", _GOAL_1, _GOAL_2,
+        "一级指标", "", "二级指标", "", "三级指标", "", "指标值", "",
+        "设置服务点位", "", "不低于95个", "",
+    ]) + "\n"
+
+
+def test_national_other_funds_and_goal_printed_as_a_label_run() -> None:
+    form, = parse_pdftotext(_national_header("其他资金\n年度总体目标\n\n0.00"))
+    assert form.fields["other_funds"] == "0.00"
+    assert form.fields["overall_goal"].replace("\n", "") == _GOAL_1 + _GOAL_2
+
+
+def test_national_label_run_keeps_a_lone_goal() -> None:
+    """A run whose only value is the narrative gives nothing to the money label."""
+    form, = parse_pdftotext(_national_header("其他资金\n年度总体目标"))
+    assert form.fields["other_funds"] == ""
+    assert form.fields["overall_goal"].replace("\n", "") == _GOAL_1 + _GOAL_2
+
+
+_PARA = ["形成可复制、可推广的工作经验，为后续年度工作打下良好基础。服务质量和工作效率",
+         "进一步提升，服务对象满意度不低于上年水平。"]
+_PLAN = "第一季度启动，第二、三季度集中实施，第四季度总结评估。"
+
+
+def _shanghai(block: list[str]) -> str:
+    return "\n".join([
+        "财政项目支出绩效目标表", "（2022年度）", "", "项目名称：", "", "交通信号配时优化评估",
+        "", "项目设立的必要性：", "",
+        "随着城市精细化管理要求不断提高，社会各方面对交通运行工作的时效性和准确性",
+        "提出了新的期待。", "", "保证项目实施的制度、措施：", "项目实施计划：", "",
+        "总目标及阶段性目标：", "", *block, "", "本项目上年度市级财政资金使用情况",
+        "项目总预算（元）：", "", "1,645,000", "", "2022年绩效目标", "一级目标", "",
+    ]) + "\n"
+
+
+def test_shanghai_plan_sentence_printed_after_the_goal_label() -> None:
+    form, = parse_pdftotext(_shanghai([_PLAN, *_PARA]))
+    assert form.fields["implementation_plan"] == _PLAN
+    assert form.fields["overall_goal"] == "\n".join(_PARA)
+
+
+def test_shanghai_plan_in_its_own_block_after_the_goal_label() -> None:
+    form, = parse_pdftotext(_shanghai([_PLAN, "", *_PARA]))
+    assert form.fields["implementation_plan"] == _PLAN
+    assert form.fields["overall_goal"] == "\n".join(_PARA)
+
+
+def test_shanghai_goal_starting_full_width_is_not_split() -> None:
+    """Empty plan (as in the real s05 form 2): the goal's first line fills the column."""
+    form, = parse_pdftotext(_shanghai(_PARA))
+    assert form.fields["implementation_plan"] == ""
+    assert form.fields["overall_goal"] == "\n".join(_PARA)
