@@ -1,0 +1,246 @@
+"""Level assignment for one page of a `pdftotext` default-mode table, by branch and bound.
+
+The observation model, measured on the sample PDFs (``pdfplumber`` geometry against
+``pdftotext`` output; positions in line pitches, a one-line row being two pitches high):
+
+* a merged label is drawn at the vertical centre of the part of its cell on the page;
+* labels that are not printed inline come out column by column, each column's labels in
+  top-to-bottom order of their centres;
+* two such labels printed one after the other share a paragraph exactly when their centres
+  are 1 to 3 pitches apart; on the same baseline, or 3.5 pitches or more apart, they are in
+  different paragraphs.
+
+Every partition of the page's rows into consecutive level-2 groups (inline labels pinned to
+their row; level 1 from the taxonomy's parent of each level-2 label) predicts those orders
+and paragraph breaks. The search minimises the observations a partition fails to predict;
+among equally good partitions it prefers rows that fit their category's words
+(``layouts.LEVEL2_HINTS``), then even group sizes. Pruned by the misses found so far, and
+bounded by a node budget so a pathological page cannot stall a run.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from extractors.layouts import LEVEL2, LEVEL2_HINTS, compact
+from extractors.model import Layout
+
+Levels = tuple[str | None, str | None]
+
+#: Same paragraph when two consecutive centres are this far apart (pitches), inclusive.
+SAME_PARAGRAPH = (0.75, 3.25)
+#: Search nodes per page before settling for the best partition found so far.
+MAX_NODES = 200_000
+_ON_ROW = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Printed:
+    """A label as printed: level, text, paragraph (``None`` for an inline label, which sits
+    on ``row``), and how many of the page's rows were printed before it."""
+
+    level: int
+    text: str
+    paragraph: int | None
+    before_row: int
+    row: int | None = None
+
+
+def parent_of(label: str, layout: Layout) -> str | None:
+    key = compact(label)
+    for parent, children in LEVEL2[layout].items():
+        if key in children:
+            return parent
+    return None
+
+
+@dataclass
+class _Search:
+    tops: Sequence[float]
+    layout: Layout
+    carry: Levels
+    deferred: list[Printed]  # print order
+    l2_order: list[int]  # indices into ``deferred`` of level-2 labels, print order
+    pins: dict[int, Printed]  # row -> inline level-2 label
+    l1_inline: dict[str, Printed]
+    l1_deferred: dict[str, int]  # compact text -> index into ``deferred``
+    pairs: list[list[tuple[int, bool]]]  # per deferred label: (other, is_paragraph_pair)
+    fit: list[dict[str, int]]  # per row: label text -> +1 own words, -1 other's only
+    force: dict[int, int] = field(default_factory=dict)  # replay one partition: start -> end
+    nodes: int = 0
+    best_score: tuple[int, int, int] | None = None
+    best: list[tuple[int, int, Levels]] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(self.tops) - 1
+
+    def centre(self, a: int, b: int) -> float:
+        return (self.tops[a] + self.tops[b]) / 2
+
+
+def _pairs(deferred: Sequence[Printed]) -> list[list[tuple[int, bool]]]:
+    out: list[list[tuple[int, bool]]] = [[] for _ in deferred]
+    for i in range(len(deferred) - 1):
+        j = i + 1
+        if deferred[i].before_row == deferred[j].before_row:
+            out[i].append((j, True))
+            out[j].append((i, True))
+    for level in (1, 2):
+        idx = [i for i, p in enumerate(deferred) if p.level == level]
+        for i, j in itertools.pairwise(idx):
+            out[i].append((j, False))
+            out[j].append((i, False))
+    return out
+
+
+def _pair_miss(s: _Search, i: int, j: int, paragraph: bool, known: dict[int, float]) -> int:
+    lo, hi = (i, j) if i < j else (j, i)
+    if paragraph:
+        gap = abs(known[hi] - known[lo])
+        same = s.deferred[lo].paragraph == s.deferred[hi].paragraph
+        return int(same != (SAME_PARAGRAPH[0] <= gap <= SAME_PARAGRAPH[1]))
+    return int(known[hi] < known[lo])
+
+
+def _settle(s: _Search, k: int, y: float, known: dict[int, float]) -> int:
+    """Record label ``k``'s centre; the misses of its pairs whose other end is known."""
+    known[k] = y
+    return sum(_pair_miss(s, k, o, para, known) for o, para in s.pairs[k] if o in known)
+
+
+def _close_l1(s: _Search, text: str | None, a: int, b: int, known: dict[int, float],
+              closed: set[str]) -> int | None:
+    """A level-1 group ends: check contiguity and its printed label. ``None``: impossible."""
+    if text is None:
+        return 0
+    key = compact(text)
+    if key in closed:
+        return None
+    closed.add(key)
+    if key in s.l1_inline:
+        row = s.l1_inline[key].row
+        if row is None or abs(s.centre(a, b) - s.centre(row, row + 1)) > _ON_ROW:
+            return None
+    if key in s.l1_deferred:
+        return _settle(s, s.l1_deferred[key], s.centre(a, b), known)
+    return 0
+
+
+def _dfs(s: _Search, a: int, next_l2: int, groups: list[tuple[int, int, Levels]],
+         misses: int, fit: int, l1: tuple[str | None, int], known: dict[int, float],
+         closed: set[str]) -> None:
+    s.nodes += 1
+    if s.nodes > MAX_NODES:
+        return
+    if s.best_score is not None:
+        best_misses, neg_fit, _ = s.best_score
+        # a row fits its label at best once: a branch that cannot reach the best stops here
+        if misses > best_misses or (misses == best_misses and fit + (s.n - a) < -neg_fit):
+            return
+    if a == s.n:
+        if next_l2 != len(s.l2_order):
+            return
+        end = _close_l1(s, l1[0], l1[1], a, dict(known), set(closed))
+        if end is None:
+            return
+        score = (misses + end, -fit, sum((b - x) ** 2 for x, b, _ in groups))
+        if s.best_score is None or score < s.best_score:
+            s.best_score, s.best = score, list(groups)
+        return
+    free_after = [r for r in s.pins if r >= a]
+    limit = min(free_after) if free_after else s.n
+    options: list[tuple[int, str, int | None]]
+    if a in s.pins:
+        options = [(a + 1, s.pins[a].text, None)]
+    else:
+        if next_l2 >= len(s.l2_order):
+            return
+        remaining = len(s.l2_order) - next_l2
+        free_rows = (s.n - a) - len([r for r in s.pins if r >= a])
+        if free_rows < remaining:
+            return
+        even = max(1, round(free_rows / remaining))
+        ends = sorted(range(a + 1, limit + 1), key=lambda b: abs(b - a - even))
+        options = [(b, s.deferred[s.l2_order[next_l2]].text, s.l2_order[next_l2])
+                   for b in ends]
+    if s.force:
+        options = [o for o in options if s.force.get(a) == o[0]]
+    for b, text, k in options:
+        parent = parent_of(text, s.layout) or l1[0]
+        level: Levels = (parent, text)
+        m, kn, cl, cur = misses, dict(known), set(closed), l1
+        if parent != l1[0]:
+            extra = _close_l1(s, l1[0], l1[1], a, kn, cl)
+            if extra is None:
+                continue
+            m += extra
+            cur = (parent, a)
+        if k is not None:
+            m += _settle(s, k, s.centre(a, b), kn)
+        f = fit + sum(s.fit[r].get(text, 0) for r in range(a, b))
+        _dfs(s, b, next_l2 + (k is not None), [*groups, (a, b, level)], m, f, cur, kn, cl)
+
+
+def solve_page(tops: Sequence[float], printed: Sequence[Printed], layout: Layout,
+               carry: Levels, continuation: bool, row_texts: Sequence[str] = (),
+               incumbent: Sequence[Levels] = ()) -> list[Levels] | None:
+    """(level1, level2) per row; ``None`` when no partition is possible (more labels than
+    rows, an inline label twice on a row). ``incumbent``, a good guess (the scored
+    approximation's answer), bounds the search from the start."""
+    n = len(tops) - 1
+    deferred = [p for p in printed if p.paragraph is not None]
+    pins = {p.row: p for p in printed if p.paragraph is None and p.level == 2 and p.row is not None}
+    if n == 0 or len(pins) != sum(1 for p in printed if p.paragraph is None and p.level == 2):
+        return None
+    labels = [p.text for p in printed if p.level == 2]
+    fit = [_row_fit(text, labels) for text in row_texts] or [{} for _ in range(n)]
+    s = _Search(
+        tops=tops, layout=layout, carry=carry, deferred=deferred,
+        l2_order=[i for i, p in enumerate(deferred) if p.level == 2], pins=pins,
+        l1_inline={compact(p.text): p for p in printed if p.level == 1 and p.paragraph is None},
+        l1_deferred={compact(p.text): i for i, p in enumerate(deferred) if p.level == 1},
+        pairs=_pairs(deferred), fit=fit)
+    if len(incumbent) == n:
+        s.force = _boundaries(incumbent)
+        _run(s, continuation, carry, leads=[s.force.pop(-1, 0)])
+        s.force, s.nodes = {}, 0
+    _run(s, continuation, carry, leads=range(0, n + 1) if continuation else [0])
+    if s.best_score is None:
+        return None
+    out: list[Levels] = []
+    for a, b, level in s.best:
+        out.extend([level] * (b - a))
+    return out
+
+
+def _run(s: _Search, continuation: bool, carry: Levels, leads: Sequence[int]) -> None:
+    for lead in leads:
+        if lead and not continuation:
+            continue
+        head = [(0, lead, carry)] if lead else []
+        if lead == s.n and (s.l2_order or s.pins):
+            continue
+        _dfs(s, lead, 0, head, 0, 0, (carry[0], 0) if lead else (None, 0), {}, set())
+
+
+def _boundaries(levels: Sequence[Levels]) -> dict[int, int]:
+    """Runs of equal levels as start -> end; key -1 holds how many leading rows continue the
+    previous page (assumed none: the caller's guess starts with its own labels)."""
+    out: dict[int, int] = {}
+    start = 0
+    for r in range(1, len(levels) + 1):
+        if r == len(levels) or levels[r] != levels[start]:
+            out[start] = r
+            start = r
+    return out
+
+
+def _row_fit(text: str, labels: Sequence[str]) -> dict[str, int]:
+    """+1 for labels whose category words the row uses, -1 for labels whose words it does not
+    use while another label's it does."""
+    uses = {lb: any(h in text for h in LEVEL2_HINTS.get(compact(lb), ())) for lb in labels}
+    any_use = any(uses.values())
+    return {lb: 1 if u else (-1 if any_use else 0) for lb, u in uses.items()}
