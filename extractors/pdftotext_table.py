@@ -27,6 +27,11 @@ _STRONG_TARGET = re.compile(
     r"|[%％]|^\s*[0-9０-９]"
 )
 _HEADING_RE = re.compile(r"^\d{4}年?绩效目标$|^绩效指标$")
+#: How a target cell opens: an operator, a comparison word, or a number.
+_TARGET_START = re.compile(
+    r"^([<>=≤≥＜＞＝≦≧~～]|不[低高少多大小超]于|不超过|[0-9０-９][0-9０-９.．,，]*\s*(%|％|$|[^0-9０-９]))"
+)
+_INLINE_NAME_MIN = 8  # characters of a level-3 name that filled its cell up to the target
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +84,37 @@ def _is_table_furniture(text: str, layout: Layout) -> bool:
     return column_header_index(k, layout) is not None or bool(_HEADING_RE.match(k))
 
 
+def starts_like_target(text: str) -> bool:
+    """A line that opens the way only a target opens (a name's wrap never does)."""
+    return bool(_TARGET_START.match(compact(text)))
+
+
+def _split_label_fragments(lines: list[Line], names: dict[str, LabelLevel]) -> list[Line]:
+    """A wrapped label's first line printed on one text line with a level-3 cell line
+    (``服务对象满意度指 参与群众满意度``, its ``标`` below in the same block): the label
+    piece becomes a line of its own, so the cell's lines join up again."""
+    out: list[Line] = []
+    for i, line in enumerate(lines):
+        head, _, rest = line.text.partition(" ")
+        k = compact(head)
+        rest = rest.strip()
+        if rest and k and any(
+            n.startswith(k) and n != k and any(
+                compact(x.text) == n[len(k):] and x.block == line.block
+                for x in lines[i + 1:i + 4])
+            for n in names
+        ):
+            out += [Line(head, line.page, line.block), Line(rest, line.page, line.block)]
+        else:
+            out.append(line)
+    return out
+
+
 def _join_wrapped_labels(lines: list[Line], layout: Layout) -> list[Line | tuple[Line, int]]:
     """Lines with labels wrapped over two or three lines glued back (``服务对象满意度指`` +
     ``标``); the wrap may have another column's line between its parts."""
     names = _all_labels(layout)
+    lines = _split_label_fragments(lines, names)
     out: list[Line | tuple[Line, int]] = []
     used: set[int] = set()
     for i, line in enumerate(lines):
@@ -133,7 +165,27 @@ def _classify(lines: list[Line], layout: Layout) -> list[tuple[str, Line, int]]:
             items.append(("label", entry, names[k]))
         else:
             items.append(("cell", entry, 0))
-    return _labels_that_are_cells(items)
+    return _labels_that_are_cells(_split_inline_targets(items))
+
+
+def _split_inline_targets(items: list[tuple[str, Line, int]]) -> list[tuple[str, Line, int]]:
+    """A level-3 name that fills its cell comes so close to the target that both share a
+    text line (``…数据报送及时率 99%``): cut the target off and print it after the name's
+    block, in a block of its own (``-block``: never the name's, as the columns differ)."""
+    out: list[tuple[str, Line, int]] = []
+    held: list[tuple[str, Line, int]] = []
+    for kind, line, level in items:
+        if held and (kind != "cell" or line.block != held[0][1].block):
+            out += held
+            held = []
+        head, _, tail = line.text.rpartition(" ")
+        if (kind == "cell" and head and starts_like_target(tail)
+                and len(compact(head)) >= _INLINE_NAME_MIN and not is_strong_target(head)):
+            out.append(("cell", Line(head.strip(), line.page, line.block), 0))
+            held.append(("cell", Line(tail.strip(), line.page, -line.block), 0))
+        else:
+            out.append((kind, line, level))
+    return out + held
 
 
 def _labels_that_are_cells(items: list[tuple[str, Line, int]]) -> list[tuple[str, Line, int]]:
@@ -176,8 +228,10 @@ def _role_cost(text: str, role: _Role, prev: str) -> float:
         return 0.0 if strong else 0.3
     if role == "L3":
         return 1.5 if strong else 0.0
-    # a wrap continues a line that filled its cell; short lines are separate cells
-    return 0.2 if len(compact(prev)) >= _WRAP_MIN else 2.0
+    # a wrap continues a line that filled its cell; short lines are separate cells, and a
+    # line opening like a target is a target of its own
+    cost = 0.2 if len(compact(prev)) >= _WRAP_MIN else 2.0
+    return cost + (1.5 if starts_like_target(text) else 0.0)
 
 
 def pair_cells(cells: list[Line],
@@ -202,7 +256,7 @@ def pair_cells(cells: list[Line],
                     continue
                 prev = cells[idx - 1].text if idx else ""
                 total = cost + step + _role_cost(line.text, role, prev)  # type: ignore[arg-type]
-                if idx in row_starts and role != "L3":
+                if idx in row_starts and role != "L3" and not starts_like_target(line.text):
                     total += 2.5
                 k = (new_pending, new_last)
                 if k not in nxt or total < nxt[k][0]:

@@ -68,3 +68,48 @@ def test_shanghai_goal_starting_full_width_is_not_split() -> None:
     form, = parse_pdftotext(_shanghai(_PARA))
     assert form.fields["implementation_plan"] == ""
     assert form.fields["overall_goal"] == "\n".join(_PARA)
+
+
+# --- table rows ----------------------------------------------------------------------------
+
+
+def _table(layout_lines: list[str], national: bool = True) -> list[tuple[str, str]]:
+    head = (["项目支出绩效目标表", "（2019年度）", "", "一级指标", "", "二级指标", "", "三级指标",
+             "", "指标值", ""] if national else
+            ["财政项目支出绩效目标表", "（2022年度）", "", "2022年绩效目标", "一级目标", "",
+             "二级目标", "", "三级目标", "", "指标目标值", ""])
+    form, = parse_pdftotext("\n".join(head + layout_lines) + "\n")
+    return [(r.level3, r.target_raw) for r in form.indicators]
+
+
+def test_wrapped_label_fragment_on_a_level3_line() -> None:
+    """``服务对象满意度指`` printed on the cell's second line, its ``标`` below it."""
+    rows = _table(["设置服务点位", "", "不低于95个", "",
+                   "纳入年度考核范 围的街镇及重点区域", "服务对象满意度指 参与群众满意度", "标", "",
+                   "85%", ""])
+    assert rows == [("设置服务点位", "不低于95个"),
+                    ("纳入年度考核范 围的街镇及重点区域\n参与群众满意度", "85%")]
+
+
+def test_level3_and_target_on_one_text_line() -> None:
+    rows = _table(["服务老年人数", "", ">=12556人", "",
+                   "纳入年度考核范围的街镇及重点区域数据报送及时率 99%", "",
+                   "验收一次通过率", "", "=100%", ""], national=False)
+    assert rows == [("服务老年人数", ">=12556人"),
+                    ("纳入年度考核范围的街镇及重点区域数据报送及时率", "99%"),
+                    ("验收一次通过率", "=100%")]
+
+
+def test_target_printed_after_a_label_block_is_still_a_target() -> None:
+    rows = _table(["项目总成本控制", "", "<=86万元", "", "人均培训成本", "", "社会效益指标", "",
+                   "经济效益指标", "", "不超过769元", "", "公众信息获取人次", "", "10万人次", ""])
+    assert rows == [("项目总成本控制", "<=86万元"), ("人均培训成本", "不超过769元"),
+                    ("公众信息获取人次", "10万人次")]
+
+
+def test_two_short_rows_merged_into_blocks_are_two_rows() -> None:
+    """A short name is no wrap: a target-like line never continues a target."""
+    rows = _table(["监测数据质量", "", "符合规范要求", "", "细颗粒物年均浓度", "绿化覆盖率", "",
+                   "<=31微克/立方米", "80%~95%", ""])
+    assert rows == [("监测数据质量", "符合规范要求"), ("细颗粒物年均浓度", "<=31微克/立方米"),
+                    ("绿化覆盖率", "80%~95%")]
