@@ -264,3 +264,15 @@ LEVEL2_HINTS: dict[str, tuple[str, ...]] = {
     "可持续影响指标": ("可持续", "持续", "长效"),
     "服务对象满意度指标": ("满意",),
 }
+
+
+#: The Shanghai template's common indicators: its 投入与管理 section prescribes these rows and
+#: their level-2 categories (every Shanghai form we have prints them, the 2020 seed included).
+#: A strong hint where a text export leaves the merged cells' extent ambiguous; the printed
+#: structure still decides first.
+SHANGHAI_COMMON_ROWS: dict[str, str] = {
+    "预算编制合理性": "投入管理", "预算执行率": "投入管理", "预算资金到位率": "投入管理",
+    "财务管理制度健全性": "财务管理", "财务监控有效性": "财务管理", "资金使用规范性": "财务管理",
+    "项目管理制度健全性": "实施管理", "政府采购规范性": "实施管理", "合同管理完备性": "实施管理",
+    "项目质量可控性": "实施管理",
+}

@@ -459,7 +459,7 @@ def _exact(rows: list[Row], labels: list[LabelLine], layout: Layout, carry: Leve
     printed = [Printed(level=lb.level, text=lb.text, paragraph=None if flag else lb.block,
                        before_row=k, row=k if flag else None)
                for lb, k, flag in zip(ordered, before, flags, strict=True)]
-    texts = [compact(r.level3 + r.target) for r in rows]
+    texts = [compact(r.level3) + "\t" + compact(r.target) for r in rows]
     return solve_page(tops, printed, layout, carry, continuation, texts, guess)
 
 

@@ -24,7 +24,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from extractors.layouts import LEVEL2, LEVEL2_HINTS, compact
+from extractors.layouts import LEVEL2, LEVEL2_HINTS, SHANGHAI_COMMON_ROWS, compact
 from extractors.model import Layout
 
 Levels = tuple[str | None, str | None]
@@ -68,6 +68,7 @@ class _Search:
     l1_deferred: dict[str, int]  # compact text -> index into ``deferred``
     pairs: list[list[tuple[int, bool]]]  # per deferred label: (other, is_paragraph_pair)
     fit: list[dict[str, int]]  # per row: label text -> +1 own words, -1 other's only
+    fit_bound: list[int] = field(default_factory=list)  # best fit rows r.. can still add
     force: dict[int, int] = field(default_factory=dict)  # replay one partition: start -> end
     nodes: int = 0
     best_score: tuple[int, int, int] | None = None
@@ -138,7 +139,7 @@ def _dfs(s: _Search, a: int, next_l2: int, groups: list[tuple[int, int, Levels]]
     if s.best_score is not None:
         best_misses, neg_fit, _ = s.best_score
         # a row fits its label at best once: a branch that cannot reach the best stops here
-        if misses > best_misses or (misses == best_misses and fit + (s.n - a) < -neg_fit):
+        if misses > best_misses or (misses == best_misses and fit + s.fit_bound[a] < -neg_fit):
             return
     if a == s.n:
         if next_l2 != len(s.l2_order):
@@ -196,13 +197,15 @@ def solve_page(tops: Sequence[float], printed: Sequence[Printed], layout: Layout
     if n == 0 or len(pins) != sum(1 for p in printed if p.paragraph is None and p.level == 2):
         return None
     labels = [p.text for p in printed if p.level == 2]
-    fit = [_row_fit(text, labels) for text in row_texts] or [{} for _ in range(n)]
+    fit = [_row_fit(text, labels, layout) for text in row_texts] or [{} for _ in range(n)]
     s = _Search(
         tops=tops, layout=layout, carry=carry, deferred=deferred,
         l2_order=[i for i, p in enumerate(deferred) if p.level == 2], pins=pins,
         l1_inline={compact(p.text): p for p in printed if p.level == 1 and p.paragraph is None},
         l1_deferred={compact(p.text): i for i, p in enumerate(deferred) if p.level == 1},
-        pairs=_pairs(deferred), fit=fit)
+        pairs=_pairs(deferred), fit=fit,
+        fit_bound=list(itertools.accumulate(
+            (max(f.values(), default=0) for f in reversed(fit)), initial=0))[::-1])
     if len(incumbent) == n:
         s.force = _boundaries(incumbent)
         _run(s, continuation, carry, leads=[s.force.pop(-1, 0)])
@@ -238,9 +241,20 @@ def _boundaries(levels: Sequence[Levels]) -> dict[int, int]:
     return out
 
 
-def _row_fit(text: str, labels: Sequence[str]) -> dict[str, int]:
+def _row_fit(text: str, labels: Sequence[str], layout: Layout) -> dict[str, int]:
     """+1 for labels whose category words the row uses, -1 for labels whose words it does not
-    use while another label's it does."""
-    uses = {lb: any(h in text for h in LEVEL2_HINTS.get(compact(lb), ())) for lb in labels}
+    use while another label's it does; ±3 for one of the template's common rows."""
+    level3, _, target = text.partition("\t")
+    if layout == "shanghai":
+        common = SHANGHAI_COMMON_ROWS.get(level3)
+        if common is not None:
+            return {lb: 3 if compact(lb) == common else -3 for lb in labels}
+    words = level3 + target
+    uses = {lb: any(h in words for h in LEVEL2_HINTS.get(compact(lb), ())) for lb in labels}
     any_use = any(uses.values())
-    return {lb: 1 if u else (-1 if any_use else 0) for lb, u in uses.items()}
+    fit = {lb: 1 if u else (-1 if any_use else 0) for lb, u in uses.items()}
+    if layout == "shanghai":  # other rows rarely join the template's common categories
+        for lb in labels:
+            if compact(lb) in set(SHANGHAI_COMMON_ROWS.values()):
+                fit[lb] -= 1
+    return fit
