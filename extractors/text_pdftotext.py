@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from extractors.layouts import (
     TABLE_HEADING_RE,
@@ -40,8 +41,8 @@ from extractors.pdftotext_table import parse_table
 
 _MONEY_RE = re.compile(r"^[-+]?[0-9][0-9,]*(\.[0-9]+)?$")
 _SENTENCE_END = ("。", "；", ";", ".")
-_SHORT = 0.8  # of the widest header line: a line this short ended its paragraph
-_FULL = 0.9  # of the widest header line: a line this wide was wrapped by the column
+_SHORT = 0.82  # of the column width: a line this short ended its paragraph
+_FULL = 0.85  # of the column width: a line this wide was wrapped by the column
 
 
 @dataclass(slots=True)
@@ -198,7 +199,7 @@ def _wrap_tail(slots: list[_Slot], events: list[tuple[int, LabelHit | str]], i: 
 
 
 def _parse_header(lines: list[Line], layout: Layout) -> tuple[dict[str, str], MoneyUnit | None]:
-    width = max((_width(line.text) for line in lines), default=0)
+    width = _column_width(lines, layout)
     slots = _redistribute(_fill_label_runs(_assign_text(_events(lines, layout)), width))
     fields: dict[str, str] = {}
     unit: MoneyUnit | None = None
@@ -265,6 +266,13 @@ def _short_sentence(head: list[tuple[int, str]], tail: list[tuple[int, str]],
     nxt = head[1][1] if len(head) > 1 else (tail[0][1] if tail else "")
     return (bool(nxt) and first.rstrip().endswith(_SENTENCE_END)
             and _width(first) <= _SHORT * width and _width(nxt) >= _FULL * width)
+
+
+def _column_width(lines: list[Line], layout: Layout) -> int:
+    """Width of the narrative column: its widest wrapped line (a line with another line of
+    its block below it); lines holding a label (two columns run together) don't count."""
+    return max((_width(a.text) for a, b in pairwise(lines)
+                if a.block == b.block and not find_labels(a.text, layout)), default=0)
 
 
 def _width(text: str) -> int:
