@@ -82,15 +82,17 @@ class _Search:
         return (self.tops[a] + self.tops[b]) / 2
 
 
-def _pairs(deferred: Sequence[Printed]) -> list[list[tuple[int, bool]]]:
+def _pairs(deferred: Sequence[Printed], ordered: bool) -> list[list[tuple[int, bool]]]:
+    """Label pairs with an observation: print-adjacent labels (the paragraph rule) and, when
+    the print order is the vertical order (``ordered``), consecutive labels of a column."""
     out: list[list[tuple[int, bool]]] = [[] for _ in deferred]
     for i in range(len(deferred) - 1):
         j = i + 1
         if deferred[i].before_row == deferred[j].before_row:
             out[i].append((j, True))
             out[j].append((i, True))
-    for level in (1, 2):
-        idx = [i for i, p in enumerate(deferred) if p.level == level]
+    for level in ((1,), (2,)) if ordered else ():
+        idx = [i for i, p in enumerate(deferred) if p.level in level]
         for i, j in itertools.pairwise(idx):
             out[i].append((j, False))
             out[j].append((i, False))
@@ -200,10 +202,10 @@ def solve_page(tops: Sequence[float], printed: Sequence[Printed], layout: Layout
     fit = [_row_fit(text, labels, layout) for text in row_texts] or [{} for _ in range(n)]
     s = _Search(
         tops=tops, layout=layout, carry=carry, deferred=deferred,
-        l2_order=[i for i, p in enumerate(deferred) if p.level == 2], pins=pins,
+        l2_order=_top_down(deferred, layout), pins=pins,
         l1_inline={compact(p.text): p for p in printed if p.level == 1 and p.paragraph is None},
         l1_deferred={compact(p.text): i for i, p in enumerate(deferred) if p.level == 1},
-        pairs=_pairs(deferred), fit=fit,
+        pairs=_pairs(deferred, ordered=layout == "shanghai"), fit=fit,
         fit_bound=list(itertools.accumulate(
             (max(f.values(), default=0) for f in reversed(fit)), initial=0))[::-1])
     if len(incumbent) == n:
@@ -217,6 +219,31 @@ def solve_page(tops: Sequence[float], printed: Sequence[Printed], layout: Layout
     for a, b, level in s.best:
         out.extend([level] * (b - a))
     return out
+
+
+def _top_down(deferred: Sequence[Printed], layout: Layout) -> list[int]:
+    """Level-2 labels (indices into ``deferred``) in the order their groups are stacked. The
+    Shanghai print order is the vertical order; in the national template the 绩效指标 column
+    breaks poppler's table detection and groups come out of order, so they are stacked in the
+    template's level-1 order, in print order within a level 1 (unknown labels keep the level 1
+    of the label printed before them)."""
+    idx = [i for i, p in enumerate(deferred) if p.level == 2]
+    if layout == "shanghai":
+        return idx
+    rank: dict[int, int] = {}
+    last = 0
+    for i in idx:
+        rank[i] = _level1_rank(deferred[i].text, layout, last)
+        last = rank[i]
+    return sorted(idx, key=lambda i: rank[i])
+
+
+def _level1_rank(label: str, layout: Layout, default: int) -> int:
+    key = compact(label)
+    for r1, children in enumerate(LEVEL2[layout].values()):
+        if key in children:
+            return r1
+    return default
 
 
 def _run(s: _Search, continuation: bool, carry: Levels, leads: Sequence[int]) -> None:
