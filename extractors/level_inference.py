@@ -445,9 +445,7 @@ def _solve_page(rows: list[Row], labels: list[LabelLine], layout: Layout, carry:
         l2_text = carry[1] if idx < 0 else l2[idx].text
         out.extend([(par, l2_text)] * (b - a))
     exact = _exact(rows, labels, layout, carry, continuation, out)
-        if exact is not None:
-            return exact
-    return out
+    return out if exact is None else exact
 
 
 def _exact(rows: list[Row], labels: list[LabelLine], layout: Layout, carry: Levels,
