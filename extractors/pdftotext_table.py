@@ -170,12 +170,14 @@ def _classify(lines: list[Line], layout: Layout) -> list[tuple[str, Line, int]]:
 
 def _split_inline_targets(items: list[tuple[str, Line, int]]) -> list[tuple[str, Line, int]]:
     """A level-3 name that fills its cell comes so close to the target that both share a
-    text line (``…数据报送及时率 99%``): cut the target off and print it after the name's
-    block, in a block of its own (``-block``: never the name's, as the columns differ)."""
+    text line (``…数据报送及时率 99%``), or the target, centred beside a wrapped name, is
+    printed between the name's lines in the name's block: take the target out and print it
+    after the name's block, in a block of its own (``-block``: never the name's, as the
+    columns differ)."""
     out: list[tuple[str, Line, int]] = []
     held: list[tuple[str, Line, int]] = []
-    for kind, line, level in items:
-        if held and (kind != "cell" or line.block != held[0][1].block):
+    for i, (kind, line, level) in enumerate(items):
+        if held and (kind != "cell" or abs(line.block) != abs(held[0][1].block)):
             out += held
             held = []
         head, _, tail = line.text.rpartition(" ")
@@ -183,9 +185,21 @@ def _split_inline_targets(items: list[tuple[str, Line, int]]) -> list[tuple[str,
                 and len(compact(head)) >= _INLINE_NAME_MIN and not is_strong_target(head)):
             out.append(("cell", Line(head.strip(), line.page, line.block), 0))
             held.append(("cell", Line(tail.strip(), line.page, -line.block), 0))
+        elif kind == "cell" and _target_inside_name(items, i):
+            held.append(("cell", Line(line.text, line.page, -line.block), 0))
         else:
             out.append((kind, line, level))
     return out + held
+
+
+def _target_inside_name(items: list[tuple[str, Line, int]], i: int) -> bool:
+    """A target-looking line between a full name line and the name's wrap, in one block."""
+    if not 0 < i < len(items) - 1:
+        return False
+    (pk, prev, _), (_, line, _), (nk, nxt, _) = items[i - 1], items[i], items[i + 1]
+    return (pk == nk == "cell" and prev.block == line.block == nxt.block
+            and starts_like_target(line.text) and not starts_like_target(nxt.text)
+            and len(compact(prev.text)) >= _INLINE_NAME_MIN and not is_strong_target(prev.text))
 
 
 def _labels_that_are_cells(items: list[tuple[str, Line, int]]) -> list[tuple[str, Line, int]]:
@@ -217,16 +231,21 @@ def _row_complete_before(items: list[tuple[str, Line, int]], i: int) -> bool:
 
 # --- pairing -----------------------------------------------------------------------------
 
-_Role = Literal["L3", "T", "C"]  # new level-3 cell, target of the oldest pending, continuation
+# new level-3 cell (``D``: its target printed later, after a label), target of the oldest
+# pending (``D``: of the oldest deferred row), continuation of the current cell
+_Role = Literal["L3", "L3D", "T", "TD", "C"]
+_State = tuple[int, int, str]  # (pending rows, deferred rows, last role)
 _BIG = 1e9
 _WRAP_MIN = 8  # characters a line must have for the next line of its block to be its wrap
+_WAIT = 0.6  # a new row opened while an earlier one still waits for its target
+_DEFER = 0.5  # a row whose target comes after the labels printed below it
 
 
 def _role_cost(text: str, role: _Role, prev: str) -> float:
     strong = is_strong_target(text)
-    if role == "T":
+    if role in ("T", "TD"):
         return 0.0 if strong else 0.3
-    if role == "L3":
+    if role in ("L3", "L3D"):
         return 1.5 if strong else 0.0
     # a wrap continues a line that filled its cell; short lines are separate cells, and a
     # line opening like a target is a target of its own
@@ -234,66 +253,78 @@ def _role_cost(text: str, role: _Role, prev: str) -> float:
     return cost + (1.5 if starts_like_target(text) else 0.0)
 
 
-def pair_cells(cells: list[Line],
-               row_starts: frozenset[int] = frozenset()) -> list[tuple[list[Line], list[Line]]]:
+def pair_cells(cells: list[Line], row_starts: frozenset[int] = frozenset(),
+               after_label: frozenset[int] = frozenset(),
+               before_label: frozenset[int] = frozenset()) -> list[tuple[list[Line], list[Line]]]:
     """(level-3 lines, target lines) per row, by the cheapest consistent role assignment.
 
     ``row_starts``: indices of cells printed right after a label block — a label printed in
-    line with a row comes just before its level-3 cell, so those cells open a row."""
+    line with a row comes just before its level-3 cell, so those cells open a row.
+    ``after_label`` / ``before_label``: cells printed right after a label / whose block is
+    followed by one. In the national template pdftotext may print a row's target only after
+    the labels that follow its name (the labels' column breaks the table up): such a row is
+    *deferred*, it waits without holding up the rows after it, and takes the first target
+    printed right after a label (or in that target's block) once the rows before it have
+    theirs. Only a row with no earlier row waiting is deferred (else plain order explains
+    it)."""
     if not cells:
         return []
-    # state: (pending, last_role) -> (cost, back-pointer list of roles)
-    states: dict[tuple[int, str], tuple[float, list[_Role]]] = {(0, "T"): (0.0, [])}
+    states: dict[_State, tuple[float, list[_Role]]] = {(0, 0, "T"): (0.0, [])}
     for idx, line in enumerate(cells):
         same_block = idx > 0 and cells[idx - 1].block == line.block
-        nxt: dict[tuple[int, str], tuple[float, list[_Role]]] = {}
-        for (pending, last), (cost, roles) in states.items():
-            last_col = "T" if last in ("T", "CT") else "L3"
-            for role in ("L3", "T", "C"):
-                step, new_pending, new_last = _transition(role, pending, last, same_block,
-                                                          last_col)
+        prev = cells[idx - 1].text if idx else ""
+        nxt: dict[_State, tuple[float, list[_Role]]] = {}
+        for (pending, deferred, last), (cost, roles) in states.items():
+            for role in ("L3", "L3D", "T", "TD", "C"):
+                if role == "L3D" and idx not in before_label:
+                    continue
+                if role == "TD" and idx not in after_label and not (same_block and last == "TD"):
+                    continue
+                step, state = _transition(role, (pending, deferred, last), same_block)
                 if step >= _BIG:
                     continue
-                prev = cells[idx - 1].text if idx else ""
                 total = cost + step + _role_cost(line.text, role, prev)  # type: ignore[arg-type]
-                if idx in row_starts and role != "L3" and not starts_like_target(line.text):
+                if idx in row_starts and role not in ("L3", "L3D") and not starts_like_target(
+                        line.text):
                     total += 2.5
-                k = (new_pending, new_last)
-                if k not in nxt or total < nxt[k][0]:
-                    nxt[k] = (total, [*roles, role])  # type: ignore[list-item]
+                if state not in nxt or total < nxt[state][0]:
+                    nxt[state] = (total, [*roles, role])  # type: ignore[list-item]
         states = nxt
-    finals = [(c, r) for (p, _), (c, r) in states.items() if p == 0]
+    finals = [(c, r) for (p, d, _), (c, r) in states.items() if p == d == 0]
     if not finals:
-        finals = [(c + 5.0 * p, r) for (p, _), (c, r) in states.items()]
+        finals = [(c + 5.0 * (p + d), r) for (p, d, _), (c, r) in states.items()]
     _, roles = min(finals, key=lambda x: x[0])
     return _assemble(cells, roles)
 
 
-def _transition(role: str, pending: int, last: str, same_block: bool,
-                last_col: str) -> tuple[float, int, str]:
+def _transition(role: str, state: _State, same_block: bool) -> tuple[float, _State]:
+    pending, deferred, last = state
+    last_col = "T" if last in ("T", "TD", "CT") else "L3"
     if role == "C":
         if not same_block:
-            return _BIG, pending, last
-        return 0.0, pending, "CT" if last_col == "T" else "CL"
-    switch = 3.0 if same_block and ((role == "T") != (last_col == "T")) else 0.0
+            return _BIG, state
+        return 0.0, (pending, deferred, "CT" if last_col == "T" else "CL")
+    switch = 3.0 if same_block and (role in ("T", "TD")) != (last_col == "T") else 0.0
     if role == "L3":
-        return switch + 0.6 * pending, pending + 1, "L3"
-    if pending == 0:
-        return _BIG, pending, last
-    return switch, pending - 1, "T"
+        return switch + (_WAIT if pending else 0.0), (pending + 1, deferred, "L3")
+    if role == "L3D":  # only a row that no earlier row is waiting before
+        return (switch + _DEFER, (0, deferred + 1, "L3")) if not pending else (_BIG, state)
+    if role == "T":
+        return (switch, (pending - 1, deferred, "T")) if pending else (_BIG, state)
+    return (switch, (pending, deferred - 1, "TD")) if deferred else (_BIG, state)
 
 
 def _assemble(cells: list[Line], roles: list[_Role]) -> list[tuple[list[Line], list[Line]]]:
     rows: list[tuple[list[Line], list[Line]]] = []
-    waiting: list[int] = []
+    waiting: dict[bool, list[int]] = {False: [], True: []}
     current: list[Line] | None = None
     for line, role in zip(cells, roles, strict=True):
-        if role == "L3":
+        if role in ("L3", "L3D"):
             rows.append(([line], []))
-            waiting.append(len(rows) - 1)
+            waiting[role == "L3D"].append(len(rows) - 1)
             current = rows[-1][0]
-        elif role == "T":
-            r = waiting.pop(0)
+        elif role in ("T", "TD"):
+            r = waiting[role == "TD"].pop(0)
             rows[r][1].append(line)
             current = rows[r][1]
         elif current is not None:
@@ -324,6 +355,8 @@ def parse_table(lines: list[Line], layout: Layout) -> TableStream:
     cell_pos: list[int] = []
     header_pos: list[int] = []
     starts: set[int] = set()
+    after: set[int] = set()
+    before: set[int] = set()
     for pos, (kind, line, level) in enumerate(items):
         if kind == "label":
             lvl: LabelLevel = 1 if level == 1 else 2
@@ -331,8 +364,12 @@ def parse_table(lines: list[Line], layout: Layout) -> TableStream:
         elif kind == "furniture":
             header_pos.append(pos)
         else:
-            if pos and items[pos - 1][0] == "label" and items[pos - 1][1].block != line.block:
-                starts.add(len(cells))
+            if pos and items[pos - 1][0] == "label":
+                after.add(len(cells))
+                if items[pos - 1][1].block != line.block:
+                    starts.add(len(cells))
+            if _block_ends_before_label(items, pos):
+                before.add(len(cells))
             cells.append(line)
             cell_pos.append(pos)
     index = {id(line): p for line, p in zip(cells, cell_pos, strict=True)}
@@ -345,9 +382,18 @@ def parse_table(lines: list[Line], layout: Layout) -> TableStream:
             pos=index[id(l3[0])],
             height=max(len(l3), len(tg), 1),
         )
-        for l3, tg in pair_cells(cells, frozenset(starts))
+        for l3, tg in pair_cells(cells, frozenset(starts), frozenset(after), frozenset(before))
     )
     return TableStream(rows=rows, labels=tuple(labels), header_pos=tuple(header_pos))
+
+
+def _block_ends_before_label(items: list[tuple[str, Line, int]], pos: int) -> bool:
+    """The cells of this cell's block, from it on, are followed by a label."""
+    block = items[pos][1].block
+    j = pos + 1
+    while j < len(items) and items[j][0] == "cell" and items[j][1].block == block:
+        j += 1
+    return j < len(items) and items[j][0] == "label"
 
 
 def table_columns(layout: Layout) -> tuple[str, str, str, str]:

@@ -113,3 +113,23 @@ def test_two_short_rows_merged_into_blocks_are_two_rows() -> None:
                    "<=31微克/立方米", "80%~95%", ""])
     assert rows == [("监测数据质量", "符合规范要求"), ("细颗粒物年均浓度", "<=31微克/立方米"),
                     ("绿化覆盖率", "80%~95%")]
+
+
+def test_target_printed_after_the_labels_below_its_name() -> None:
+    """National template: a row's target may come only after the labels printed below the
+    name; the rows after it keep their own targets."""
+    rows = _table(["第三方机构抽样复核后确认的公众知晓", "度", "", "经济效益指标", "",
+                   "资源利用效率", "", "提升", "", "水质达标率", "", "≥93%", "",
+                   "服务对象满意度", "", "≥86%", "", "效益指标", "生态效益指标", "",
+                   "满意度指标", "", "服务对象满意度指标", "", "明显 提高", ""])
+    assert rows == [("第三方机构抽样复核后确认的公众知晓\n度", "明显 提高"),
+                    ("资源利用效率", "提升"), ("水质达标率", "≥93%"),
+                    ("服务对象满意度", "≥86%")]
+
+
+def test_targets_of_names_printed_among_labels_in_one_block() -> None:
+    rows = _table(["带动社会投入", "", "≤49万元", "", "效益指标", "", "生态效益指标",
+                   "细颗粒物年均浓度", "可持续影响指标", "", "制度建设", "服务对象满意度", "",
+                   "满意度指标", "", "<=27.6微克/立方米", "逐步完善", "=92%", ""])
+    assert rows == [("带动社会投入", "≤49万元"), ("细颗粒物年均浓度", "<=27.6微克/立方米"),
+                    ("制度建设", "逐步完善"), ("服务对象满意度", "=92%")]
