@@ -238,6 +238,7 @@ _State = tuple[int, int, str]  # (pending rows, deferred rows, last role)
 _BIG = 1e9
 _WRAP_MIN = 8  # characters a line must have for the next line of its block to be its wrap
 _WAIT = 0.6  # a new row opened while an earlier one still waits for its target
+_TARGET_WRAP = 1.0  # a target cell printed on two lines
 _DEFER = 0.5  # a row whose target comes after the labels printed below it
 
 
@@ -284,7 +285,7 @@ def pair_cells(cells: list[Line], row_starts: frozenset[int] = frozenset(),
                 if step >= _BIG:
                     continue
                 total = cost + step + _role_cost(line.text, role, prev)  # type: ignore[arg-type]
-                if idx in row_starts and role not in ("L3", "L3D") and not starts_like_target(
+                if idx in row_starts and role not in ("L3", "L3D", "TD") and not starts_like_target(
                         line.text):
                     total += 2.5
                 if state not in nxt or total < nxt[state][0]:
@@ -303,7 +304,9 @@ def _transition(role: str, state: _State, same_block: bool) -> tuple[float, _Sta
     if role == "C":
         if not same_block:
             return _BIG, state
-        return 0.0, (pending, deferred, "CT" if last_col == "T" else "CL")
+        # targets are short: a wrapped cell is a name
+        return (_TARGET_WRAP if last_col == "T" else 0.0), (pending, deferred,
+                                                            "CT" if last_col == "T" else "CL")
     switch = 3.0 if same_block and (role in ("T", "TD")) != (last_col == "T") else 0.0
     if role == "L3":
         return switch + (_WAIT if pending else 0.0), (pending + 1, deferred, "L3")
@@ -364,10 +367,10 @@ def parse_table(lines: list[Line], layout: Layout) -> TableStream:
         elif kind == "furniture":
             header_pos.append(pos)
         else:
-            if pos and items[pos - 1][0] == "label":
+            if pos and items[pos - 1][0] != "cell":
                 after.add(len(cells))
-                if items[pos - 1][1].block != line.block:
-                    starts.add(len(cells))
+            if pos and items[pos - 1][0] == "label" and items[pos - 1][1].block != line.block:
+                starts.add(len(cells))
             if _block_ends_before_label(items, pos):
                 before.add(len(cells))
             cells.append(line)
@@ -388,12 +391,13 @@ def parse_table(lines: list[Line], layout: Layout) -> TableStream:
 
 
 def _block_ends_before_label(items: list[tuple[str, Line, int]], pos: int) -> bool:
-    """The cells of this cell's block, from it on, are followed by a label."""
+    """The cells of this cell's block, from it on, are followed by a label (or the
+    ``绩效指标`` heading, printed among the labels)."""
     block = items[pos][1].block
     j = pos + 1
     while j < len(items) and items[j][0] == "cell" and items[j][1].block == block:
         j += 1
-    return j < len(items) and items[j][0] == "label"
+    return j < len(items) and items[j][0] != "cell"
 
 
 def table_columns(layout: Layout) -> tuple[str, str, str, str]:

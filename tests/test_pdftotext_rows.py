@@ -133,3 +133,26 @@ def test_targets_of_names_printed_among_labels_in_one_block() -> None:
                    "满意度指标", "", "<=27.6微克/立方米", "逐步完善", "=92%", ""])
     assert rows == [("带动社会投入", "≤49万元"), ("细颗粒物年均浓度", "<=27.6微克/立方米"),
                     ("制度建设", "逐步完善"), ("服务对象满意度", "=92%")]
+
+
+def test_deferred_target_right_after_labels_closes_its_row() -> None:
+    """``制度建设`` printed among the labels, its target after the next labels: the target is
+    not taken for a new row (labels printed in line with a row open it only in Shanghai
+    forms' reading order)."""
+    rows = _table(["长效运行机制", "", "健全", "", "社会效益指标", "效益指标", "",
+                   "可持续影响指标", "制度建设", "", "满意度指标", "", "服务对象满意度指标", "",
+                   "逐步完善", "", "服务对象满意度", "", ">=89%", ""])
+    assert rows == [("长效运行机制", "健全"), ("制度建设", "逐步完善"),
+                    ("服务对象满意度", ">=89%")]
+
+
+def test_row_whose_target_follows_a_later_label_waits_for_it() -> None:
+    """A two-row block before the labels: the first row's target is printed only after a
+    later label; plain order would shift every pair after it."""
+    rows = _table(["设备完好率", "", "98%", "", "纳入年度考核范围的街镇及重点区域成", "本控制",
+                   "人均培训成本", "", "绩效指标", "", "社会效益指标", "效益指标", "",
+                   "<712元", "", "第三方机构抽样复核后确认的行业示范", "作用", "", "深度广度有创新",
+                   "", "按照行业技术规范要求完成的现场城市", "运行保障能力", "", "有所增强", "",
+                   "社区覆盖率", "", "经济效益指标", "", "控制在预算范围内", "", "≥95%", ""])
+    assert [r[1] for r in rows] == ["98%", "控制在预算范围内", "<712元", "深度广度有创新",
+                                    "有所增强", "≥95%"]
