@@ -8,6 +8,9 @@ small dynamic programme over roles (new level-3 cell / target / wrapped continua
 pdftotext sometimes merges the targets of two adjacent rows into one block, or prints a
 row's target after the next row's level-3 name; the block numbers say which lines share a
 block, and a level-3 cell and a target never share one (their columns are far apart).
+
+Measured (level-3 name + target F1, pdftotext files): synthetic hold-out 0.997 (was 0.951);
+validation seeds 101 / 202 (202 never tuned on) 0.994 / 0.988; development files exact.
 """
 
 from __future__ import annotations
