@@ -16,8 +16,9 @@ from extractors.errors import (
     NotATargetTable,
     SourceUnreachable,
     UndecodableText,
+    UnknownLayout,
 )
-from extractors.layouts import find_title
+from extractors.layouts import LABELS, TABLE_COLUMNS, find_title
 from extractors.model import ExtractedDocument, Form, SourceFile, TextStyle
 
 #: Tried in order after a BOM check: GB18030 is a superset of GBK and GB2312.
@@ -96,6 +97,12 @@ def extract_text_document(source: SourceFile, data: bytes) -> ExtractedDocument:
     page_count, forms = parse_text(text, style)
     if not forms:
         raise NotATargetTable(f"{source.uri}: a title was found but no form could be read")
+    if not any(set(f.fields) - {"year"} or f.indicators for f in forms):
+        layout = forms[0].layout
+        expected = " / ".join(lb.text for lb in LABELS[layout][:3])
+        raise UnknownLayout(
+            f"{source.uri}: a {layout} title is printed but none of its labels ({expected} …) "
+            f"nor an indicator table ({' '.join(TABLE_COLUMNS[layout])})")
     return ExtractedDocument(source=source, format="txt", page_count=page_count,
                              forms=tuple(forms), text_style=style, encoding=encoding)
 

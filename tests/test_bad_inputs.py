@@ -54,3 +54,15 @@ def test_samples_and_every_bad_kind(tmp_path: Path) -> None:
             assert docs[name] == "quarantined", name
             assert reasons[name] == {reason}, name
     engine.dispose()
+
+
+def test_title_without_labels_names_what_is_missing(tmp_path: Path) -> None:
+    from extractors.errors import UnknownLayout
+    from extractors.files import extract_file
+
+    path = tmp_path / "title-only.txt"
+    path.write_text("财政项目支出绩效目标表\n（2023年度）\n本页说明：略。\n", encoding="utf-8")
+    with pytest.raises(UnknownLayout) as info:
+        extract_file(path)
+    assert info.value.reason == "unknown_layout"
+    assert "申报单位名称" in info.value.message and "指标目标值" in info.value.message
