@@ -93,6 +93,8 @@ def _split_forms(lines: list[Line]) -> list[_RawForm]:
 
 def _build(raw: _RawForm) -> Form:
     fields, unit = _parse_header(raw.header, raw.layout)
+    fields = repair_value_kinds(fields, raw.layout,
+                                unit_label_elsewhere=_prints_unit_label(raw.table, raw.layout))
     if raw.year is not None:
         fields["year"] = raw.year
     stream = parse_table(raw.table, raw.layout)
@@ -114,6 +116,40 @@ def _build(raw: _RawForm) -> Form:
 
 
 # --- header -------------------------------------------------------------------------------
+
+_MONEY_FIELDS = ("total_budget", "current_year_budget", "prior_year_budget",
+                 "prior_year_executed", "fiscal_appropriation", "other_funds")
+
+
+def _prints_unit_label(lines: list[Line], layout: Layout) -> bool:
+    """The unit's label printed away from the header (among the table's text)."""
+    return any(hit.label.field == "unit_name" for line in lines
+               for hit in find_labels(line.text, layout))
+
+
+def repair_value_kinds(fields: dict[str, str], layout: Layout,
+                       unit_label_elsewhere: bool) -> dict[str, str]:
+    """Put back values that reading order glued to the wrong label, by their kind.
+
+    An amount followed by paragraphs is a money cell and the overall goal printed after it;
+    what the goal's label held instead, a one-line name, is then the unit's name when the
+    unit's label was printed elsewhere (a distributed label ``实 施 单 位`` can land far
+    from its value)."""
+    out = dict(fields)
+    goal = "overall_goal"
+    for name in _MONEY_FIELDS:
+        value = out.get(name, "")
+        first, _, rest = value.partition("\n")
+        if not rest.strip() or not _MONEY_RE.match(compact(first)):
+            continue
+        displaced = out.get(goal, "")
+        if displaced and "\n" not in displaced.strip() and len(compact(displaced)) <= 40:
+            out[name], out[goal] = first, rest
+            if layout == "national" and unit_label_elsewhere and not out.get("unit_name"):
+                out["unit_name"] = displaced
+        elif not displaced:
+            out[name], out[goal] = first, rest
+    return out
 
 
 @dataclass(slots=True)

@@ -156,3 +156,13 @@ def test_row_whose_target_follows_a_later_label_waits_for_it() -> None:
                    "社区覆盖率", "", "经济效益指标", "", "控制在预算范围内", "", "≥95%", ""])
     assert [r[1] for r in rows] == ["98%", "控制在预算范围内", "<712元", "深度广度有创新",
                                     "有所增强", "≥95%"]
+
+
+def test_an_amount_glued_to_the_goal_is_split_and_the_unit_put_back() -> None:
+    from extractors.text_pdftotext import repair_value_kinds
+
+    fields = {"overall_goal": "某某区某某中心", "other_funds": "33.05\n目标一。\n目标二。"}
+    fixed = repair_value_kinds(fields, "national", unit_label_elsewhere=True)
+    assert fixed == {"overall_goal": "目标一。\n目标二。", "other_funds": "33.05",
+                     "unit_name": "某某区某某中心"}
+    assert repair_value_kinds({"other_funds": "0.00"}, "national", True) == {"other_funds": "0.00"}
