@@ -214,6 +214,15 @@ def parse_table(lines: Iterable[Line], layout: Layout, vocab: _Vocabulary) -> li
         if len(tokens) == 1 or _is_cut_fragment(tokens):
             state.pending_level3 += "".join(tokens)
             continue
+        if _is_name_fragment(tokens[-1]):
+            # merged labels, then the first line of a wrapped level-3 name (no target yet)
+            level1, rest = _peel([*tokens[:-1], ""], level1_names)
+            if level1 is not None:
+                state.level1, state.level2, state.needs_level2 = level1, None, True
+            if rest[:-1]:
+                state.level2, state.needs_level2 = "".join(rest[:-1]), False
+            state.pending_level3 += tokens[-1]
+            continue
         cells, target = _split_target(tokens, vocab)
         level1, cells = _peel(cells, level1_names)
         if level1 is not None:
@@ -227,6 +236,15 @@ def parse_table(lines: Iterable[Line], layout: Layout, vocab: _Vocabulary) -> li
         state.pending_level3 = ""
         rows.append(IndicatorRow(state.level1, state.level2, level3, target, line.page))
     return rows
+
+
+#: A last cell this long with no digit is the first line of a wrapped level-3 name, not a
+#: target: qualitative targets are short phrases, numeric ones have digits.
+MIN_NAME_FRAGMENT = 14
+
+
+def _is_name_fragment(token: str) -> bool:
+    return len(compact(token)) >= MIN_NAME_FRAGMENT and not re.search(r"\d", token)
 
 
 def _is_cut_fragment(tokens: list[str]) -> bool:

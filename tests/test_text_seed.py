@@ -117,3 +117,13 @@ def test_blank_lines_change_nothing(positions: list[int]) -> None:
         lines.insert(pos * 10 + 1, "")
     assert parse_seed_text("\n".join(lines)) == parse_seed_text(
         (SAMPLES / "seed" / "seed-2020-shanghai-kepu.txt").read_text(encoding="utf-8"))
+
+
+def test_wrapped_name_printed_after_its_merged_labels() -> None:
+    head = FORM.split("影响力目标 新设管理 机制建设 健全\n")[0]
+    text = head + ("影响力目标 新设管理 纳入年度考核范围的重点区域公众信息获取人\n"
+                   "次 >=41.6万人次\n")
+    _, [form] = parse_seed_text(text)
+    last = form.indicators[-1]
+    assert (last.level1, last.level2, last.level3, last.target_raw) == (
+        "影响力目标", "新设管理", "纳入年度考核范围的重点区域公众信息获取人次", ">=41.6万人次")
