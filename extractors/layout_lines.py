@@ -8,6 +8,7 @@ coordinates, so this module only cuts the text into pages, lines and gap-separat
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from extractors.layouts import is_page_footer
@@ -38,6 +39,9 @@ class Segment:
     start: int
     end: int
     text: str
+    #: Where the segment would start had the wide (CJK) characters before it on its line
+    #: taken two columns each: pdftotext -layout under-pads text that follows a label.
+    wide_start: int = -1
 
     @property
     def centre(self) -> float:
@@ -61,4 +65,9 @@ def document_lines(text: str) -> list[Line]:
 
 def line_segments(text: str) -> list[Segment]:
     """The gap-separated runs of ``text``, left to right."""
-    return [Segment(m.start(), m.end(), m.group()) for m in _SEGMENT_RE.finditer(text)]
+    return [Segment(m.start(), m.end(), m.group(), m.start() + _wide_before(text, m.start()))
+            for m in _SEGMENT_RE.finditer(text)]
+
+
+def _wide_before(text: str, end: int) -> int:
+    return sum(1 for ch in text[:end] if unicodedata.east_asian_width(ch) in "WF")

@@ -152,7 +152,7 @@ def _split_cells(
 ) -> _Cells:
     if not right:
         return _Cells(index, None, None)
-    if abs(right[0].start - col3) > _ALIGN_TOLERANCE:
+    if min(abs(right[0].start - col3), abs(right[0].wide_start - col3)) > _ALIGN_TOLERANCE:
         return _Cells(index, None, " ".join(s.text for s in right))
     right = _split_overflow(right, col4, alone)
     if len(right) == 1:
@@ -191,6 +191,18 @@ def _fragments(
     )
 
 
+def _right_of(segs: Sequence[Segment], i: int, col3: int) -> bool:
+    """In the level-3 or target column: by its position, or, when a target follows it on the
+    line, by where it would be had the label printed before it been padded for its wide
+    characters."""
+    seg = segs[i]
+    if seg.start >= col3 - _ALIGN_TOLERANCE:
+        return True
+    nxt = segs[i + 1] if i + 1 < len(segs) else None
+    return (seg.wide_start > seg.start and abs(seg.wide_start - col3) <= _ALIGN_TOLERANCE
+            and nxt is not None and nxt.start > col3 + _ALIGN_TOLERANCE)
+
+
 def page_table(lines: Sequence[Line], layout: Layout) -> PageTable:
     """Rows and label fragments printed on one page of a table."""
     header: dict[int, Segment] = {}
@@ -212,13 +224,13 @@ def page_table(lines: Sequence[Line], layout: Layout) -> PageTable:
         return PageTable((), (), (), bool(header))
     labels: list[tuple[int, Segment]] = []
     cells: list[_Cells] = []
-    rights = [[s for s in segs if s.start >= col3 - _ALIGN_TOLERANCE] for _, segs in body]
+    rights = [[s for i, s in enumerate(segs) if _right_of(segs, i, col3)] for _, segs in body]
     col4 = target_column(rights)
     filled = {index for (index, _), right in zip(body, rights, strict=True) if right}
     body = [(index, _split_label_overflow(segs, col3)) for index, segs in body]
-    rights = [[s for s in segs if s.start >= col3 - _ALIGN_TOLERANCE] for _, segs in body]
+    rights = [[s for i, s in enumerate(segs) if _right_of(segs, i, col3)] for _, segs in body]
     for (index, segs), right in zip(body, rights, strict=True):
-        labels += [(index, s) for s in segs if s.start < col3 - _ALIGN_TOLERANCE]
+        labels += [(index, s) for i, s in enumerate(segs) if not _right_of(segs, i, col3)]
         alone = index - 1 not in filled and index + 1 not in filled
         cell = _split_cells(index, right, col3, col4, alone)
         if cell.level3 is not None or cell.target is not None:

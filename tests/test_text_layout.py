@@ -223,3 +223,21 @@ def test_rows_survive_trailing_blank_lines_on_pages(stem: str, blanks: int) -> N
     text = _fixture(stem)
     padded = "\f".join(p + "\n" * blanks if p.strip() else p for p in text.split("\f"))
     assert _rows(padded) == _rows(text)
+
+
+def test_name_after_a_wide_label_is_found_under_padding() -> None:
+    """pdftotext -layout pads text that follows CJK characters too little: the name after a
+    level-1 label starts columns left of the level-3 column, but a target follows it."""
+    from extractors.layout_table import page_table
+
+    text = ("        一级指标      二级指标              三级指标             指标值\n"
+            "                                 服务对象满意度       88%-95%\n"
+            "                    服务对象满意度指\n"
+            "           满意度指标             社会评价            良好\n"
+            "                        标\n"
+            "                                 参与群众满意度        =100%\n")
+    lines = document_lines(text)
+    table = page_table(lines, "national")
+    names = [r.level3 for r in table.rows]
+    assert any("社会评价" in (n or "") for n in names)
+    assert all("社会评价" not in f.text for f in (*table.level1, *table.level2))
