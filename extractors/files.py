@@ -39,9 +39,20 @@ def read_source(path: Path) -> tuple[SourceFile, bytes]:
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """``(text, encoding)``: UTF-8 (with or without BOM) or GB18030/GBK."""
+    """``(text, encoding)``: UTF-8 (with or without BOM), UTF-16 with a BOM, or
+    GB18030/GBK."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise UndecodableText(f"a UTF-8 byte-order mark, then invalid UTF-8 at byte "
+                                  f"{exc.start + 3}") from exc
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise UndecodableText(f"a UTF-16 byte-order mark, then invalid UTF-16 at byte "
+                                  f"{exc.start}") from exc
     if b"\x00" in data[:4096]:
         raise UndecodableText("the file holds binary data (NUL bytes), not text")
     for encoding in TEXT_ENCODINGS:

@@ -66,3 +66,25 @@ def test_title_without_labels_names_what_is_missing(tmp_path: Path) -> None:
         extract_file(path)
     assert info.value.reason == "unknown_layout"
     assert "申报单位名称" in info.value.message and "指标目标值" in info.value.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
+def test_text_exports_in_every_common_encoding_load(tmp_path: Path, encoding: str) -> None:
+    from extractors.files import extract_file
+
+    seed = SAMPLES / "seed" / "seed-2020-shanghai-kepu.txt"
+    path = tmp_path / "export.txt"
+    path.write_bytes(seed.read_text(encoding="utf-8").replace("\n", "\r\n").encode(encoding))
+    doc = extract_file(path)
+    assert len(doc.forms) == 4
+    assert sum(len(f.indicators) for f in doc.forms) == 64
+
+
+def test_binary_junk_is_undecodable(tmp_path: Path) -> None:
+    from extractors.errors import UndecodableText
+    from extractors.files import extract_file
+
+    path = tmp_path / "junk.txt"
+    path.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(UndecodableText):
+        extract_file(path)
