@@ -112,14 +112,22 @@ def duplicate_checks(forms: list[tuple[int, Form]]) -> tuple[list[tuple[int, For
     return keep, out
 
 
+#: Checks over several columns report every column of a failing row; keep the one that names
+#: the fault.
+_WIDE_CHECK_COLUMN = {"planned_end_not_before_start": "planned_end",
+                      "range_low_not_above_high": "target_value_high"}
+
+
 def _failures(schema: type[pa.DataFrameModel], frame: pd.DataFrame) -> tuple[pd.DataFrame,
                                                                                 pd.DataFrame]:
-    """(validated frame, failure cases with a positional ``index``)."""
+    """(validated frame, failure cases with a positional ``index``, one per fault)."""
     try:
         return schema.validate(frame, lazy=True), pd.DataFrame(columns=["index"])
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-        return exc.data, cases[cases["index"].notna()]
+        cases = cases[cases["index"].notna()]
+        wide = cases["check"].map(_WIDE_CHECK_COLUMN)
+        return exc.data, cases[wide.isna() | (wide == cases["column"])]
 
 
 def validate_forms(forms: Sequence[Form]) -> Validated:
