@@ -53,7 +53,8 @@ def plan_files(db_url: str, paths: list[str], force: bool) -> tuple[list[str], l
 
 @task(name="extract-and-validate", cache_policy=NO_CACHE)
 def prepare_batch(paths: list[str], workers: int | None) -> list[pipeline.Prepared]:
-    return pipeline.prepare_all([Path(p) for p in paths], workers=workers)
+    return pipeline.prepare_all([Path(p) for p in paths], workers=workers,
+                                timeout_s=pipeline.FILE_TIMEOUT_S)
 
 
 @task(name="load", cache_policy=NO_CACHE)

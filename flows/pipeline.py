@@ -7,9 +7,11 @@ processes; ``load`` writes one file's transaction.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import multiprocessing
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +28,8 @@ from warehouse.retry import RetryPolicy, with_retries
 from warehouse.runs import RunSummary, known_documents
 
 SUFFIXES = (".pdf", ".txt")
+#: Seconds one file may take to extract before it is quarantined (a 300-page PDF takes ~5 s).
+FILE_TIMEOUT_S = 300.0
 DEFAULT_RETRY = RetryPolicy()
 
 
@@ -98,13 +102,44 @@ def prepare(path: Path) -> Prepared:
                     validated=validate_forms(document.forms))
 
 
-def prepare_all(paths: Sequence[Path], workers: int | None = None) -> list[Prepared]:
-    """``prepare`` over many files, in worker processes when there is more than one file."""
+def prepare_all(paths: Sequence[Path], workers: int | None = None,
+                timeout_s: float | None = None,
+                work: Callable[[Path], Prepared] = prepare) -> list[Prepared]:
+    """``work`` (``prepare``) over many files, in worker processes when there is more than one
+    file or a time limit.
+
+    With ``timeout_s``, a file whose extraction has not finished that long after the files
+    before it is quarantined (``extract_timeout``) and its worker killed, so one pathological
+    file cannot stall a nightly run; the other files are prepared again in a fresh pool."""
     workers = workers or min(len(paths), os.cpu_count() or 1)
-    if workers <= 1 or len(paths) <= 1:
-        return [prepare(p) for p in paths]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(prepare, paths, chunksize=max(1, len(paths) // (workers * 4))))
+    if timeout_s is None and (workers <= 1 or len(paths) <= 1):
+        return [work(p) for p in paths]
+    if timeout_s is None:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(work, paths, chunksize=max(1, len(paths) // (workers * 4))))
+    done: dict[int, Prepared] = {}
+    pending = list(range(len(paths)))
+    while pending:
+        with multiprocessing.get_context("fork").Pool(max(1, workers)) as pool:
+            jobs = {i: pool.apply_async(work, (paths[i],)) for i in pending}
+            for i in pending:
+                try:
+                    done[i] = jobs[i].get(timeout=timeout_s)
+                except multiprocessing.TimeoutError:
+                    done[i] = _timed_out(paths[i], timeout_s)
+                    pool.terminate()
+                    break
+        pending = [i for i in pending if i not in done]
+    return [done[i] for i in range(len(paths))]
+
+
+def _timed_out(path: Path, timeout_s: float) -> Prepared:
+    source = None
+    with contextlib.suppress(TransientError):
+        source, _ = read_source(path)
+    return Prepared(path=str(path), source=source, file_entries=[QuarantineEntry(
+        stage="extract", reason="extract_timeout",
+        message=f"{path}: reading the file took longer than {timeout_s:g} s and was stopped")])
 
 
 def load(engine: sa.Engine, run_key: int, item: Prepared,

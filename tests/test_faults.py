@@ -150,3 +150,25 @@ def test_killed_run_is_finished_by_the_next_one(backend: str, tmp_path: Path,
     assert counts(engine) == {"dim_source_document": n_files, "fact_project_year": 4 * n_files,
                               "fact_indicator_target": 64 * n_files}
     engine.dispose()
+
+
+def _slow_on_stall(path: Path) -> pipeline.Prepared:
+    """The real ``prepare``, except that a file named ``stall.txt`` never finishes."""
+    if path.name == "stall.txt":
+        time.sleep(600)
+    return pipeline.prepare(path)
+
+
+def test_a_file_that_never_finishes_is_quarantined_and_the_others_load(tmp_path: Path) -> None:
+    files = []
+    for name in ("a.txt", "stall.txt", "b.txt"):
+        shutil.copy(SEED, tmp_path / name)
+        files.append(tmp_path / name)
+    started = time.monotonic()
+    prepared = pipeline.prepare_all(files, workers=2, timeout_s=3, work=_slow_on_stall)
+    assert time.monotonic() - started < 30
+    assert [p.path for p in prepared] == [str(f) for f in files]
+    assert [e.reason for e in prepared[1].file_entries] == ["extract_timeout"]
+    assert prepared[1].source is not None
+    for good in (prepared[0], prepared[2]):
+        assert good.validated is not None and len(good.validated.indicators) == 64

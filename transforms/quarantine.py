@@ -26,6 +26,8 @@ REASONS: dict[str, str] = {
     "(e.g. ocrmypdf --language chi_sim) and load the OCR'd file.",
     "pdf_no_unicode_map": "The PDF's fonts have no Unicode map, so text comes out as (cid:…) "
     "codes. Export a text version, or OCR the PDF.",
+    "extract_timeout": "Reading the file took longer than the time limit and was stopped (a "
+    "damaged or pathological PDF). Re-download it; if it persists, open an issue with it.",
     "no_target_column": "The indicator table has no target column (指标目标值 / 指标值). "
     "Check the document is complete.",
     "empty_indicator_table": "The form's indicator table has no readable rows.",
