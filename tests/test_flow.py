@@ -100,3 +100,22 @@ def test_quarantine_listing_and_retry_after_a_fix(inbox: Path, sqlite_url: str,
             "SELECT status FROM dim_source_document WHERE file_name = 'broken-money.txt'"))
         assert status.scalar_one() == "loaded"
     engine.dispose()
+
+
+def test_backfill_rereads_the_year_folders_even_when_unchanged(tmp_path: Path,
+                                                               sqlite_url: str) -> None:
+    from flows.etl import backfill_flow
+
+    root = tmp_path / "inbox"
+    (root / "2020").mkdir(parents=True)
+    (root / "2021").mkdir()
+    shutil.copy(SEED, root / "2020" / SEED.name)
+    shutil.copy(S09, root / "2021" / S09.name)
+    first = backfill_flow(inbox=str(root), years=[2020], db_url=sqlite_url)
+    assert (first["files_seen"], first["files_loaded"], first["project_rows"]) == (1, 1, 4)
+    again = backfill_flow(inbox=str(root), years=[2020, 2019], db_url=sqlite_url)
+    assert (again["files_seen"], again["files_loaded"], again["files_unchanged"]) == (1, 1, 0)
+    engine = sa.create_engine(sqlite_url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM v_project_year")).scalar() == 4
+    engine.dispose()
