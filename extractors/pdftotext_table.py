@@ -196,12 +196,15 @@ def _split_inline_targets(items: list[tuple[str, Line, int]]) -> list[tuple[str,
 
 
 def _target_inside_name(items: list[tuple[str, Line, int]], i: int) -> bool:
-    """A target-looking line between a full name line and the name's wrap, in one block."""
+    """A target between a full name line and the name's wrap, in one block: one that looks
+    like a target, or any short one when the wrap is a lone character (no target is)."""
     if not 0 < i < len(items) - 1:
         return False
     (pk, prev, _), (_, line, _), (nk, nxt, _) = items[i - 1], items[i], items[i + 1]
+    lone_tail = len(compact(nxt.text)) == 1 and not compact(nxt.text).isdigit()
+    looks = starts_like_target(line.text) or (lone_tail and len(compact(line.text)) <= 12)
     return (pk == nk == "cell" and prev.block == line.block == nxt.block
-            and starts_like_target(line.text) and not starts_like_target(nxt.text)
+            and looks and not starts_like_target(nxt.text)
             and len(compact(prev.text)) >= _INLINE_NAME_MIN and not is_strong_target(prev.text))
 
 

@@ -166,3 +166,12 @@ def test_an_amount_glued_to_the_goal_is_split_and_the_unit_put_back() -> None:
     assert fixed == {"overall_goal": "目标一。\n目标二。", "other_funds": "33.05",
                      "unit_name": "某某区某某中心"}
     assert repair_value_kinds({"other_funds": "0.00"}, "national", True) == {"other_funds": "0.00"}
+
+
+def test_qualitative_target_centred_inside_a_wrapped_name() -> None:
+    """``有所增强`` printed between a name's full first line and its one-character wrap."""
+    rows = _table(["纳入年度考核范围的街镇及重点区域城市运行保障能", "有所增强", "力",
+                   "受益群众人数", "", "＝57726人", ""], national=False)
+    assert [(n.replace("\n", ""), t) for n, t in rows] == [
+        ("纳入年度考核范围的街镇及重点区域城市运行保障能力", "有所增强"),
+        ("受益群众人数", "＝57726人")]
