@@ -79,10 +79,3 @@ class NoUnicodeMap(TerminalError):
     """The PDF's fonts map glyphs to ``(cid:…)`` codes, not characters."""
 
     reason: ClassVar[str] = "pdf_no_unicode_map"
-
-
-class FormInvalid(TerminalError):
-    """A form was found but cannot be loaded as a whole (see ``reason``)."""
-
-    stage: ClassVar[str] = "validate"
-    reason: ClassVar[str] = "form_invalid"

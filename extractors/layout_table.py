@@ -51,7 +51,6 @@ class PageTable:
     rows: tuple[RawRow, ...]
     level1: tuple[Fragment, ...]
     level2: tuple[Fragment, ...]
-    has_header: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +220,7 @@ def page_table(lines: Sequence[Line], layout: Layout) -> PageTable:
     col3 = level3_column([segs for _, segs in body])
     page = lines[0].page if lines else 0
     if col3 is None:
-        return PageTable((), (), (), bool(header))
+        return PageTable((), (), ())
     labels: list[tuple[int, Segment]] = []
     cells: list[_Cells] = []
     rights = [[s for i, s in enumerate(segs) if _right_of(segs, i, col3)] for _, segs in body]
@@ -236,7 +235,7 @@ def page_table(lines: Sequence[Line], layout: Layout) -> PageTable:
         if cell.level3 is not None or cell.target is not None:
             cells.append(cell)
     one, two = _fragments(labels, _level_boundary(labels, header, layout))
-    return PageTable(tuple(_rows(cells, page)), one, two, bool(header))
+    return PageTable(tuple(_rows(cells, page)), one, two)
 
 
 def _runs(cells: Sequence[_Cells]) -> list[list[_Cells]]:

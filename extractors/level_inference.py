@@ -61,9 +61,6 @@ from extractors.level_search import Printed, solve_page
 from extractors.model import Layout
 from extractors.pdftotext_table import LabelLine, Row
 
-#: Measured: level 1 and level 2 both right / rows (updated with the numbers of the module).
-LEVEL_ACCURACY = "288/292 rows (98.6%) on the 6 development files"
-
 Levels = tuple[str | None, str | None]
 
 _SAME_FLOW_MAX = 3.5  # line pitches between centres of labels printed in one paragraph
@@ -460,7 +457,3 @@ def _exact(rows: list[Row], labels: list[LabelLine], layout: Layout, carry: Leve
                for lb, k, flag in zip(ordered, before, flags, strict=True)]
     texts = [compact(r.level3) + "\t" + compact(r.target) for r in rows]
     return solve_page(tops, printed, layout, carry, continuation, texts, guess)
-
-
-def level1_order(layout: Layout) -> tuple[str, ...]:
-    return LEVEL1[layout]

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from extractors.layouts import LEVEL1, LEVEL2, TABLE_COLUMNS, column_header_index, compact
+from extractors.layouts import LEVEL1, LEVEL2, column_header_index, compact
 from extractors.model import Layout
 from extractors.pdftotext_stream import Line
 
@@ -404,7 +404,3 @@ def _block_ends_before_label(items: list[tuple[str, Line, int]], pos: int) -> bo
     while j < len(items) and items[j][0] == "cell" and items[j][1].block == block:
         j += 1
     return j < len(items) and items[j][0] != "cell"
-
-
-def table_columns(layout: Layout) -> tuple[str, str, str, str]:
-    return TABLE_COLUMNS[layout]

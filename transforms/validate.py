@@ -37,10 +37,6 @@ class Validated:
     indicators: pd.DataFrame
     quarantine: list[QuarantineEntry]
 
-    @property
-    def loaded_forms(self) -> int:
-        return len(self.projects)
-
 
 def _form_entry(reason: str, index: int, form: Form, message: str, **kw: str | None) -> (
         QuarantineEntry):
