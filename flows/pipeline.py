@@ -148,14 +148,25 @@ def load(engine: sa.Engine, run_key: int, item: Prepared,
     answer; ``None`` for a file with a transient read fault (nothing written for it).
 
     Raises ``WarehouseUnavailable`` when the warehouse stays away: the file's transaction
-    rolled back, the files loaded before it stay loaded."""
+    rolled back, the files loaded before it stay loaded. When the warehouse *rejects* the
+    file's rows, the file is quarantined (``load_failed``) and the run goes on."""
     if item.source is None or item.transient is not None:
         return None
     source = item.source
-    return with_retries(
-        lambda: load_document(engine, run_key, source, item.document, item.validated,
-                              item.file_entries),
-        f"loading {source.uri}", policy)
+    try:
+        return with_retries(
+            lambda: load_document(engine, run_key, source, item.document, item.validated,
+                                  item.file_entries),
+            f"loading {source.uri}", policy)
+    except sa.exc.SQLAlchemyError as exc:
+        rejected = QuarantineEntry(
+            stage="load", reason="load_failed",
+            message=f"{source.uri}: the warehouse rejected the rows: "
+            f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+        return with_retries(
+            lambda: load_document(engine, run_key, source, item.document, None,
+                                  [*item.file_entries, rejected]),
+            f"quarantining {source.uri}", policy)
 
 
 def tally(summary: RunSummary, result: LoadResult | None) -> None:

@@ -172,3 +172,41 @@ def test_a_file_that_never_finishes_is_quarantined_and_the_others_load(tmp_path:
     assert prepared[1].source is not None
     for good in (prepared[0], prepared[2]):
         assert good.validated is not None and len(good.validated.indicators) == 64
+
+
+def test_rows_the_warehouse_rejects_quarantine_their_file_only(sqlite_url: str,
+                                                               tmp_path: Path) -> None:
+    """A real rejection (a trigger refusing one unit) costs that file, not the run."""
+    engine = make_engine(sqlite_url)
+    ensure_schema(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "CREATE TRIGGER refuse_unit BEFORE INSERT ON dim_unit "
+            "WHEN NEW.unit_name LIKE '%健康促进%' BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+    summary = run_files(engine, [SEED, S09])
+    assert (summary.files_loaded, summary.files_quarantined, summary.files_failed) == (1, 1, 0)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT reason, message FROM quarantine")).all()
+        assert [r.reason for r in rows] == ["load_failed"]
+        assert "refused" in rows[0].message and S09.name in rows[0].message
+        assert conn.execute(sa.text("SELECT count(*) FROM v_project_year")).scalar() == 4
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_control_characters_never_reach_the_warehouse(pg_url: str, tmp_path: Path) -> None:
+    """A NUL past the first 4 KiB (where a NUL means a binary file) is dropped as no text."""
+    seed = SEED.read_text(encoding="utf-8")
+    at = seed.rindex("可持续发展")
+    text = seed[:at] + "可持续\x00发展" + seed[at + len("可持续发展"):]
+    assert text.encode("utf-8").index(b"\x00") > 4096
+    path = tmp_path / "nul.txt"
+    path.write_bytes(text.encode("utf-8"))
+    engine = make_engine(pg_url)
+    summary = run_files(engine, [path])
+    assert (summary.files_loaded, summary.project_rows) == (1, 4)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text(
+            "SELECT count(*) FROM v_indicator_target WHERE target_raw = '可持续发展'")
+        ).scalar() == 4
+    engine.dispose()

@@ -19,6 +19,7 @@ _CJK = (
 #: Whitespace with a CJK character (or full-width punctuation) on either side.
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{_CJK}])")
 _MULTI_SPACE = re.compile(r"[ \t\u00a0\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SENTENCE_END = ("。", "！", "？", "；", "!", "?", ";", "：", ":", "…")
 
 
@@ -30,7 +31,9 @@ def key(text: str | None) -> str:
 
 
 def tidy_line(line: str) -> str:
-    """One printed line: stray spaces next to CJK removed, other runs of spaces single."""
+    """One printed line: control characters dropped (a NUL is no text, and PostgreSQL refuses
+    it), stray spaces next to CJK removed, other runs of spaces single."""
+    line = _CONTROL.sub("", line)
     return _MULTI_SPACE.sub(" ", _SPACE_NEAR_CJK.sub("", line)).strip()
 
 
