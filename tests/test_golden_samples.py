@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from extractors.files import extract_file
+from extractors.model import HEADER_FIELDS
 from tests.conftest import SAMPLES
 from tests.support.truth import diff_forms
 
@@ -30,6 +31,7 @@ def test_sample_extracts_exactly(path: Path) -> None:
     doc = extract_file(path)
     assert diff_forms(doc.forms, truth["projects"]) == []
     assert doc.page_count == truth["pages"]
+    assert all(set(form.fields) <= set(HEADER_FIELDS) for form in doc.forms)
     assert doc.format == truth["format"]
     if truth["format"] == "txt":
         assert doc.text_style == truth["text_style"]
