@@ -16,6 +16,13 @@ class EtlError(Exception):
     stage: ClassVar[str] = "extract"
 
 
+class ConfigurationError(EtlError):
+    """The run cannot start as configured (bad URL, missing driver, no such database or
+    path, no documents): reported at once in one line, never retried; exit code 2."""
+
+    stage: ClassVar[str] = "config"
+
+
 class TransientError(EtlError):
     """Worth retrying: the source or the warehouse did not answer this time."""
 
