@@ -111,3 +111,46 @@ def make_pdf_kinds(folder: Path) -> dict[str, str]:
     src.unlink()
     return {"truncated.pdf": "pdf_corrupt", "encrypted.pdf": "pdf_encrypted",
             "scanned.pdf": "pdf_no_text_layer", "cid-glyphs.pdf": "pdf_no_unicode_map"}
+
+
+def decompression_bomb_pdf(path: Path, expanded_mb: int = 1024) -> Path:
+    """A well-formed one-page PDF whose page ``/Contents`` is ``expanded_mb`` MB of spaces,
+    FlateDecoded to about a thousandth of that.
+
+    pdfminer inflates a content stream in one ``zlib.decompress`` before interpreting it, so
+    reading the page needs the whole expansion in memory at once (1 GB expanded: 2.2 GB peak
+    RSS, 12 s): what a worker's memory cap has to stop. One megabyte of spaces is deflated once
+    with a full flush (which makes the compressed block independent of what came before) and
+    that block written ``expanded_mb`` times, so making the bomb takes a megabyte and well
+    under a second."""
+    chunk = b" " * (1 << 20)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate: the zlib frame is ours
+    block = deflate.compress(chunk) + deflate.flush(zlib.Z_FULL_FLUSH)
+    last = deflate.flush()
+    checksum = 1
+    for _ in range(expanded_mb):
+        checksum = zlib.adler32(chunk, checksum)
+    length = 2 + len(block) * expanded_mb + len(last) + 4
+    with path.open("wb") as fh:
+        offsets: list[int] = []
+
+        def obj(body: bytes) -> None:
+            offsets.append(fh.tell())
+            fh.write(b"%d 0 obj\n" % len(offsets) + body + b"\nendobj\n")
+
+        fh.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+        obj(b"<< /Type /Catalog /Pages 2 0 R >>")
+        obj(b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+        obj(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> "
+            b"/Contents 4 0 R >>")
+        offsets.append(fh.tell())
+        fh.write(b"4 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n\x78\xda" % length)
+        for _ in range(expanded_mb):
+            fh.write(block)
+        fh.write(last + struct.pack(">I", checksum) + b"\nendstream\nendobj\n")
+        xref = fh.tell()
+        fh.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1))
+        fh.write(b"".join(b"%010d 00000 n \n" % off for off in offsets))
+        fh.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+                 % (len(offsets) + 1, xref))
+    return path
