@@ -1,8 +1,10 @@
 """Retrying the warehouse when it does not answer, then failing with a clear message.
 
-Only faults another attempt can fix are retried: a refused or dropped connection. A
-constraint violation or a bad value is not (the file's transaction rolled back; retrying the
-same rows would fail the same way).
+Only faults another attempt can fix are retried: a refused, dropped or timed-out connection,
+a server restarting or full, a lock or serialization conflict (``warehouse.errors.classify``).
+A constraint violation or a bad value is not (the file's transaction rolled back; retrying the
+same rows would fail the same way), and a configuration fault (no such database, login
+refused) stops the run with one line at once.
 """
 
 from __future__ import annotations
@@ -12,9 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-import sqlalchemy as sa
-
 from warehouse.db import WarehouseUnavailable
+from warehouse.errors import classify, configuration_error, first_line
 
 T = TypeVar("T")
 
@@ -38,30 +39,32 @@ class RetryPolicy:
 
 
 def is_transient(exc: BaseException) -> bool:
-    """A lost or refused connection, as opposed to an error in what was sent."""
-    if isinstance(exc, WarehouseUnavailable):
-        return True
-    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError)
+    """A lost, refused or busy connection, as opposed to an error in what was sent."""
+    return classify(exc).kind == "transient"
 
 
 def with_retries(action: Callable[[], T], what: str, policy: RetryPolicy,
                  on_retry: Callable[[int, BaseException], None] | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> T:
     """Run ``action``; on a transient fault wait and try again, ``policy.attempts`` times in
-    all, then raise :class:`WarehouseUnavailable` naming ``what`` and the last error."""
+    all, then raise :class:`WarehouseUnavailable` naming ``what`` and the last error.
+
+    A configuration fault is raised at once as ``ConfigurationError``; any other error is
+    raised as it is."""
     delays = policy.delays()
     for attempt in range(1, policy.attempts + 1):
         try:
             return action()
         except Exception as exc:
             if not is_transient(exc):
-                raise
+                problem = configuration_error(exc)
+                if problem is None or problem is exc:
+                    raise
+                raise problem from exc
             if attempt == policy.attempts:
                 raise WarehouseUnavailable(
                     f"the warehouse did not answer while {what} ({policy.attempts} attempts): "
-                    f"{type(exc).__name__}: {str(exc).splitlines()[0]}") from exc
+                    f"{type(exc).__name__}: {first_line(exc)}") from exc
             if on_retry is not None:
                 on_retry(attempt, exc)
             sleep(delays[attempt - 1])
