@@ -28,6 +28,11 @@ REASONS: dict[str, str] = {
     "codes. Export a text version, or OCR the PDF.",
     "extract_timeout": "Reading the file took longer than the time limit and was stopped (a "
     "damaged or pathological PDF). Re-download it; if it persists, open an issue with it.",
+    "extract_memory": "Reading the file needed more memory than an extraction worker may use "
+    "(--worker-memory-mb, default 1024): a damaged or hostile file such as a decompression "
+    "bomb. Re-download it; raise the limit only for a file you trust.",
+    "extract_crashed": "The extraction worker died while reading the file (a crash inside a "
+    "PDF library). Re-download it; if it persists, open an issue with it.",
     "no_target_column": "The indicator table has no target column (指标目标值 / 指标值). "
     "Check the document is complete.",
     "empty_indicator_table": "The form's indicator table has no readable rows.",
@@ -35,14 +40,20 @@ REASONS: dict[str, str] = {
     "repeat is recorded here and loaded once; copies that differ are all set aside: ask the "
     "publisher which one is right (the file's other forms loaded).",
     "bad_year": "The fiscal year (年度) is missing or impossible.",
-    "bad_money": "A budget figure is not a number. Fix the file or report it.",
+    "bad_money": "A budget figure is not a number, is negative, or is larger than the "
+    "warehouse stores (the message names the label and the printed figure). Fix the file or "
+    "report it.",
     "bad_date": "A planned date is not a date, or the end is before the start.",
     "bad_yes_no": "是否含有政府购买服务 is neither 是 nor 否.",
     "missing_name": "The unit or project name is missing.",
     "bad_indicator_row": "An indicator row misses a level or its target; the row was not "
     "loaded, the rest of its form was.",
+    "bad_target_value": "An indicator's target number is larger than the warehouse stores "
+    "(the message names the printed cell); the row was not loaded, the rest of its form was. "
+    "Check the figure with the publisher (a missing decimal point or unit?).",
     "load_failed": "The warehouse rejected the file's rows; see the message.",
-    "unreadable": "The file could not be read; see the message.",
+    "unreadable": "The file or folder could not be read (permissions, a dangling link, an I/O "
+    "error, or a parser defect); see the message. Fix the cause: the next run reads it again.",
 }
 
 

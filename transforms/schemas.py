@@ -6,13 +6,40 @@ quarantine entries (see ``transforms.validate``), never silently dropped rows.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import pandera.pandas as pa
+import sqlalchemy as sa
 from pandera.typing import Series
 
 from transforms.values import MAX_YEAR, MIN_YEAR
+from warehouse.schema import Money, Number
 
 OPERATORS = ["=", ">=", "<=", ">", "<", "range"]
+#: Names of the checks that keep a value inside its warehouse column (``transforms.validate``
+#: words their failures).
+FITS_MONEY, FITS_NUMBER = "fits_warehouse_money", "fits_warehouse_number"
+
+
+def integer_digits(column_type: sa.Numeric[Any]) -> int:
+    """Digits a ``NUMERIC(p, s)`` column holds before the decimal point: ``p - s``."""
+    assert column_type.precision is not None and column_type.scale is not None
+    return column_type.precision - column_type.scale
+
+
+#: Money must stay below 10^16 yuan and target values below 10^14: a larger one is rounded
+#: by SQLite and makes PostgreSQL refuse the whole file, so both are set aside here instead.
+MONEY_DIGITS, NUMBER_DIGITS = integer_digits(Money), integer_digits(Number)
+
+
+def fits_numeric(values: pd.Series[float], column_type: sa.Numeric[Any]) -> pd.Series[bool]:
+    """Which values the column stores: rounded to its scale (as the database rounds), the
+    magnitude is below ``10 ** integer_digits``. Blank values fit."""
+    assert column_type.scale is not None
+    limit = 10.0 ** integer_digits(column_type)
+    fits: pd.Series[bool] = values.isna() | (values.abs().round(column_type.scale) < limit)
+    return fits
 
 
 class ProjectYearFrame(pa.DataFrameModel):
@@ -48,6 +75,11 @@ class ProjectYearFrame(pa.DataFrameModel):
         ok: pd.Series[bool] = ~both | (df["planned_end"] >= df["planned_start"])
         return ok
 
+    @pa.check(r".*_yuan$", regex=True, name=FITS_MONEY)
+    @classmethod
+    def _money_fits(cls, values: pd.Series[float]) -> pd.Series[bool]:
+        return fits_numeric(values, Money)
+
     class Config:
         strict = "filter"
         coerce = True
@@ -75,6 +107,11 @@ class IndicatorTargetFrame(pa.DataFrameModel):
         is_range = df["target_operator"] == "range"
         ok: pd.Series[bool] = ~is_range | (df["target_value"] <= df["target_value_high"])
         return ok
+
+    @pa.check("target_value", "target_value_high", name=FITS_NUMBER)
+    @classmethod
+    def _number_fits(cls, values: pd.Series[float]) -> pd.Series[bool]:
+        return fits_numeric(values, Number)
 
     class Config:
         strict = "filter"

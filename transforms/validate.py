@@ -2,9 +2,11 @@
 
 The rule (README, "When a file is quarantined"): a form loads whole or not at all when its
 *header* fails (year, names, money, dates), because a project-year row with a wrong budget
-is worse than none. An *indicator row* that fails (a level or the target missing) is
-quarantined alone and the rest of its form loads, because the other rows stay true; a form
-left with no valid rows is quarantined as a whole.
+is worse than none. An *indicator row* that fails (a level or the target missing, a target
+too large for the warehouse) is quarantined alone, in one entry, and the rest of its form
+loads, because the other rows stay true; a form left with no valid rows is quarantined as a
+whole. Values too large for their warehouse column fail here, not in the database, so SQLite
+(which would round them) and PostgreSQL (which would refuse the file) agree.
 """
 
 from __future__ import annotations
@@ -12,14 +14,23 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 
+from extractors.layouts import LABELS
 from extractors.model import Form
 from transforms.frames import forms_to_frames
 from transforms.quarantine import QuarantineEntry
-from transforms.schemas import IndicatorTargetFrame, ProjectYearFrame
+from transforms.schemas import (
+    FITS_MONEY,
+    FITS_NUMBER,
+    MONEY_DIGITS,
+    NUMBER_DIGITS,
+    IndicatorTargetFrame,
+    ProjectYearFrame,
+)
 from transforms.text import key
 
 _PROJECT_REASONS = {
@@ -126,6 +137,54 @@ def _failures(schema: type[pa.DataFrameModel], frame: pd.DataFrame) -> tuple[pd.
         return exc.data, cases[wide.isna() | (wide == cases["column"])]
 
 
+def _label(form: Form, field: str) -> str:
+    """The label the form prints for a header field (``项目总预算``), so a person finds it."""
+    return next((label.text for label in LABELS[form.layout] if label.field == field), field)
+
+
+def project_entry(index: int, form: Form, case: pd.Series[Any]) -> QuarantineEntry:
+    """The quarantine entry of one header value that failed its check; an amount too large for
+    the warehouse is named by its label and printed value, not by the float it became."""
+    column = None if case["column"] is None else str(case["column"])
+    check = str(case["check"])
+    reason = _PROJECT_REASONS.get(column or "", "bad_money" if (column or "").endswith(
+        "_yuan") else "bad_date")
+    if column and check == FITS_MONEY:
+        field = column.removesuffix("_yuan")
+        printed = form.fields.get(field)
+        unit = " 万元" if form.money_unit == "wan_yuan" else ""
+        message = (f"{_label(form, field)} {printed!r}{unit} exceeds the largest amount the "
+                   f"warehouse stores (10^{MONEY_DIGITS} yuan)")
+        return _form_entry(reason, index, form, message, column=column, check=check,
+                           value=printed)
+    return _form_entry(reason, index, form, f"{column} failed {check}: {case['failure_case']!r}",
+                       column=column, check=check, value=str(case["failure_case"]))
+
+
+def _row_fault(row: pd.Series[Any], case: pd.Series[Any]) -> str:
+    if case["check"] == FITS_NUMBER:
+        return (f"target {row['target_raw']!r} exceeds the largest number the warehouse stores "
+                f"(10^{NUMBER_DIGITS})")
+    return f"{case['column']} failed {case['check']}: {case['failure_case']!r}"
+
+
+def row_entry(row: pd.Series[Any], cases: pd.DataFrame) -> QuarantineEntry:
+    """The one quarantine entry of an indicator row that failed checks (the row alone): every
+    fault in the message, so a row is counted once; a target too large for the warehouse is
+    named by its printed cell, not by the float it became."""
+    form_index, row_index = int(row["form_index"]), int(row["row_index"])
+    oversized = cases[cases["check"] == FITS_NUMBER]
+    case = (oversized if len(oversized) else cases).iloc[0]
+    faults = dict.fromkeys(_row_fault(row, c) for _, c in cases.iterrows())
+    return QuarantineEntry(
+        stage="validate", reason="bad_target_value" if len(oversized) else "bad_indicator_row",
+        message=f"form {form_index + 1} row {row_index + 1}: {'; '.join(faults)}",
+        form_index=form_index, row_index=row_index,
+        page=None if pd.isna(row["source_page"]) else int(row["source_page"]),
+        column=None if case["column"] is None else str(case["column"]), check=str(case["check"]),
+        value=str(row["target_raw"] if len(oversized) else case["failure_case"]))
+
+
 def validate_forms(forms: Sequence[Form]) -> Validated:
     """Frames of every loadable form and row, plus quarantine entries for the rest."""
     candidates, quarantine = structural_checks(forms)
@@ -137,34 +196,17 @@ def validate_forms(forms: Sequence[Form]) -> Validated:
     projects, cases = _failures(ProjectYearFrame, frames.projects)
     bad_forms: set[int] = set()
     for _, case in cases.iterrows():
-        pos = int(case["index"])
-        form_index = int(frames.projects.iloc[pos]["form_index"])
-        column = str(case["column"]) if case["column"] is not None else None
-        reason = _PROJECT_REASONS.get(column or "", "bad_money" if (column or "").endswith(
-            "_yuan") else "bad_date")
+        form_index = int(frames.projects.iloc[int(case["index"])]["form_index"])
         bad_forms.add(form_index)
-        quarantine.append(_form_entry(
-            reason, form_index, forms[form_index],
-            f"{column} failed {case['check']}: {case['failure_case']!r}",
-            column=column, check=str(case["check"]), value=str(case["failure_case"])))
+        quarantine.append(project_entry(form_index, forms[form_index], case))
 
     indicators, cases = _failures(IndicatorTargetFrame, frames.indicators)
     bad_rows: set[int] = set()
-    for _, case in cases.iterrows():
-        pos = int(case["index"])
-        row = frames.indicators.iloc[pos]
-        form_index = int(row["form_index"])
-        if form_index in bad_forms:
-            continue
-        bad_rows.add(pos)
-        quarantine.append(QuarantineEntry(
-            stage="validate", reason="bad_indicator_row",
-            message=f"form {form_index + 1} row {int(row['row_index']) + 1}: {case['column']} "
-            f"failed {case['check']}: {case['failure_case']!r}",
-            form_index=form_index, row_index=int(row["row_index"]),
-            page=None if pd.isna(row["source_page"]) else int(row["source_page"]),
-            column=None if case["column"] is None else str(case["column"]),
-            check=str(case["check"]), value=str(case["failure_case"])))
+    for pos, row_cases in cases.groupby(cases["index"].astype(int), sort=True):
+        row = frames.indicators.iloc[int(pos)]
+        if int(row["form_index"]) not in bad_forms:
+            bad_rows.add(int(pos))
+            quarantine.append(row_entry(row, row_cases))
 
     keep_rows = ~frames.indicators.index.isin(list(bad_rows))
     keep_rows &= ~frames.indicators["form_index"].isin(list(bad_forms))
