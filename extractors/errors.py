@@ -48,6 +48,14 @@ class SourceUnreachable(TransientError):
     stage: ClassVar[str] = "fetch"
 
 
+class Unreadable(TerminalError):
+    """The file is listed but its bytes cannot be read (permissions, a dangling link, an I/O
+    error): retrying the same run cannot help, a person has to look."""
+
+    reason: ClassVar[str] = "unreadable"
+    stage: ClassVar[str] = "fetch"
+
+
 class EmptyFile(TerminalError):
     reason: ClassVar[str] = "empty_file"
 

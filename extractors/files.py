@@ -7,6 +7,7 @@ text parser, and every parser returns the same output model.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from extractors.errors import (
     SourceUnreachable,
     UndecodableText,
     UnknownLayout,
+    Unreadable,
 )
 from extractors.layouts import LABELS, TABLE_COLUMNS, find_title
 from extractors.model import ExtractedDocument, Form, SourceFile, TextStyle
@@ -26,15 +28,24 @@ TEXT_ENCODINGS = ("utf-8", "gb18030")
 _LAYOUT_GAP = re.compile(r"\S {3,}\S")
 
 
-def read_source(path: Path) -> tuple[SourceFile, bytes]:
-    """The file's bytes and identity; a file that cannot be read now is a transient fault."""
+def path_uri(path: Path) -> str:
+    """The URI a local file is stored under: its absolute path, with bytes that are not
+    UTF-8 (a name from another system's encoding) escaped so it can be stored and printed."""
+    return os.fsencode(os.path.abspath(path)).decode("utf-8", "backslashreplace")
+
+
+def read_source(path: Path, uri: str | None = None) -> tuple[SourceFile, bytes]:
+    """The file's bytes and identity, from one read: the bytes parsed are the bytes hashed.
+
+    A file gone since it was listed is a transient fault (the next run sees the truth); one
+    that exists but cannot be read is terminal (``Unreadable``: a person has to look)."""
+    uri = uri or path_uri(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError as exc:
-        raise SourceUnreachable(f"{path}: the file disappeared before it was read") from exc
+        raise SourceUnreachable(f"{uri}: the file disappeared before it was read") from exc
     except OSError as exc:
-        raise SourceUnreachable(f"{path}: cannot be read ({exc.strerror})") from exc
-    uri = str(path.resolve())
+        raise Unreadable(f"{uri}: cannot be read: {exc.strerror or exc}") from exc
     return SourceFile(uri=uri, sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data)), data
 
 
@@ -118,10 +129,14 @@ def extract_text_document(source: SourceFile, data: bytes) -> ExtractedDocument:
                              forms=tuple(forms), text_style=style, encoding=encoding)
 
 
-def extract_pdf_document(source: SourceFile, path: Path) -> ExtractedDocument:
+def _file_name(uri: str) -> str:
+    return uri.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def extract_pdf_document(source: SourceFile, data: bytes) -> ExtractedDocument:
     from extractors.pdf import read_pdf_forms
 
-    page_count, forms = read_pdf_forms(path)
+    page_count, forms = read_pdf_forms(data, name=_file_name(source.uri))
     if not forms:
         raise NotATargetTable(f"{source.uri}: no performance target table title in the PDF")
     return ExtractedDocument(source=source, format="pdf", page_count=page_count,
@@ -132,12 +147,13 @@ def extract_file(path: Path) -> ExtractedDocument:
     """Read and parse one file; raises a ``TerminalError`` subclass for a file that cannot be
     loaded (the caller quarantines it) or ``SourceUnreachable`` (the caller retries)."""
     source, data = read_source(path)
-    return extract_bytes(source, data, path)
+    return extract_bytes(source, data)
 
 
-def extract_bytes(source: SourceFile, data: bytes, path: Path) -> ExtractedDocument:
+def extract_bytes(source: SourceFile, data: bytes) -> ExtractedDocument:
+    """Parse bytes already read; PDFs are recognised by their signature or name."""
     if not data.strip():
         raise EmptyFile(f"{source.uri}: the file is empty ({len(data)} bytes)")
-    if data[:1024].lstrip().startswith(b"%PDF") or path.suffix.lower() == ".pdf":
-        return extract_pdf_document(source, path)
+    if data[:1024].lstrip().startswith(b"%PDF") or source.uri.lower().endswith(".pdf"):
+        return extract_pdf_document(source, data)
     return extract_text_document(source, data)

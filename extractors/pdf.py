@@ -31,7 +31,7 @@ from extractors.layouts import (
 from extractors.model import Form, Layout
 from extractors.pdf_grid import Cell, PageGrid, TableGrid, TextLine
 from extractors.pdf_header import HeaderRow, read_header
-from extractors.pdf_pages import iter_page_grids
+from extractors.pdf_pages import PdfInput, iter_page_grids
 from extractors.pdf_settings import PdfSettings
 from extractors.pdf_tables import TARGET, Columns, Segment, aligned, header_columns, read_indicators
 
@@ -179,22 +179,25 @@ def check_text_layer(name: str, grids: Sequence[PageGrid], settings: PdfSettings
                            f"(printed as '(cid:…)'); the text cannot be recovered without OCR")
 
 
-def read_pdf_forms(path: Path, settings: PdfSettings | None = None) -> tuple[int, list[Form]]:
-    """(page_count, forms in file order) of a PDF of performance target tables.
+def read_pdf_forms(source: PdfInput, settings: PdfSettings | None = None,
+                   name: str | None = None) -> tuple[int, list[Form]]:
+    """(page_count, forms in file order) of a PDF of performance target tables, from a path
+    or from bytes already read (``name`` is what messages call the file).
 
     Raises CorruptPdf, EncryptedPdf, NoTextLayer, NoUnicodeMap, NotATargetTable or
     UnknownLayout (each naming the file) when the file cannot yield a form."""
     settings = settings or PdfSettings()
-    grids = list(iter_page_grids(path, settings))
+    name = name or (source.name if isinstance(source, Path) else "the PDF")
+    grids = list(iter_page_grids(source, settings, name))
     page_count = grids[-1].page_count if grids else 0
-    check_text_layer(path.name, grids, settings)
+    check_text_layer(name, grids, settings)
     chunks = list(group_forms(grids))
     if not chunks:
-        raise NotATargetTable(f"{path.name}: {page_count} pages of text but no performance "
+        raise NotATargetTable(f"{name}: {page_count} pages of text but no performance "
                               f"target table title on any of them")
     forms = [f for f in (build_form(c, settings) for c in chunks) if f is not None]
     if not forms:
-        raise UnknownLayout(f"{path.name}: a target table title is printed (page "
+        raise UnknownLayout(f"{name}: a target table title is printed (page "
                             f"{chunks[0].page}) but no header label or indicator table of "
                             f"the {chunks[0].layout} layout was found")
     return page_count, forms

@@ -8,6 +8,8 @@ failure modes are translated into the project's terminal errors here, and only h
 
 from __future__ import annotations
 
+import contextlib
+import io
 import struct
 import zlib
 from collections.abc import Iterator
@@ -30,14 +32,20 @@ _DAMAGE = (PSException, PdfminerException, ValueError, KeyError, TypeError, Inde
            AttributeError, AssertionError, EOFError, struct.error, zlib.error, RecursionError)
 
 
-def _translate(path: Path, exc: BaseException) -> Exception:
+#: A PDF to read: a path, or bytes already read (so the bytes parsed are the bytes hashed).
+PdfInput = Path | bytes
+
+
+def _translate(name: str, exc: BaseException) -> Exception:
     """The project error for a pdfminer failure (pdfplumber wraps the original)."""
     cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    if isinstance(cause, MemoryError):
+        return cause  # the worker's memory cap: not damage (the pool quarantines it)
     if isinstance(cause, PDFEncryptionError):
-        return EncryptedPdf(f"{path.name}: the PDF is password-protected or its encryption is "
+        return EncryptedPdf(f"{name}: the PDF is password-protected or its encryption is "
                             f"not supported ({type(cause).__name__})")
     detail = f"{type(cause).__name__}: {cause}"[:200]
-    return CorruptPdf(f"{path.name}: the PDF cannot be parsed, it is damaged or truncated "
+    return CorruptPdf(f"{name}: the PDF cannot be parsed, it is damaged or truncated "
                       f"({detail})")
 
 
@@ -58,38 +66,55 @@ def _copy_page(page: Any, settings: PdfSettings) -> tuple[list[Glyph], list[_Row
     return glyphs, [_table_boxes(t) for t in clean.find_tables(settings.table_settings())]
 
 
-def check_complete(path: Path) -> None:
-    """A PDF ends with ``%%EOF`` (readers look in the last 1024 bytes). pdfminer happily reads
-    a file cut just before it, so a truncated download would pass for whole without this."""
-    with path.open("rb") as fh:
+def _tail(pdf: PdfInput) -> bytes:
+    if isinstance(pdf, bytes):
+        return pdf[-1024:]
+    with pdf.open("rb") as fh:
         fh.seek(0, 2)
         fh.seek(max(0, fh.tell() - 1024))
-        tail = fh.read()
-    if b"%%EOF" not in tail:
-        raise CorruptPdf(f"{path.name}: the PDF is truncated or damaged (no %%EOF marker "
+        return fh.read()
+
+
+def check_complete(pdf: PdfInput, name: str) -> None:
+    """A PDF ends with ``%%EOF`` (readers look in the last 1024 bytes). pdfminer happily reads
+    a file cut just before it, so a truncated download would pass for whole without this."""
+    if b"%%EOF" not in _tail(pdf):
+        raise CorruptPdf(f"{name}: the PDF is truncated or damaged (no %%EOF marker "
                          f"in its last 1024 bytes)")
 
 
-def iter_page_grids(path: Path, settings: PdfSettings) -> Iterator[PageGrid]:
-    """Yield each page of ``path`` as a :class:`PageGrid`, in order, closing pages as it goes.
+def iter_page_grids(source: PdfInput, settings: PdfSettings, name: str) -> Iterator[PageGrid]:
+    """Yield each page of ``source`` as a :class:`PageGrid`, in order, closing pages as it
+    goes.
 
     Raises :class:`CorruptPdf` or :class:`EncryptedPdf` (naming the file) when pdfminer cannot
     read it."""
-    check_complete(path)
+    check_complete(source, name)
     try:
-        pdf = pdfplumber.open(path)
+        pdf = pdfplumber.open(io.BytesIO(source) if isinstance(source, bytes) else source)
     except _DAMAGE as exc:
-        raise _translate(path, exc) from exc
-    with pdf:
+        raise _translate(name, exc) from exc
+    try:
         try:
             pages = pdf.pages
         except _DAMAGE as exc:
-            raise _translate(path, exc) from exc
+            raise _translate(name, exc) from exc
         for page in pages:
             try:
                 glyphs, tables = _copy_page(page, settings)
             except _DAMAGE as exc:
-                raise _translate(path, exc) from exc
+                raise _translate(name, exc) from exc
             finally:
                 page.close()
             yield build_page(page.page_number, len(pages), glyphs, tables, settings)
+    finally:
+        _close(pdf)
+
+
+def _close(pdf: Any) -> None:
+    """Close a document; pdfplumber's ``close`` walks the pages again, which raises once more
+    on a damaged page tree (the error that matters was already raised)."""
+    with contextlib.suppress(*_DAMAGE):
+        pdf.close()
+    with contextlib.suppress(Exception):
+        pdf.stream.close()

@@ -1,43 +1,108 @@
 """The per-file pipeline as plain functions: discover → plan → prepare → load.
 
-The Prefect flow (``flows.etl``) only wires these together; they run and test without
-Prefect. ``prepare`` is pure CPU work on one file (extract + validate) and runs in worker
-processes; ``load`` writes one file's transaction.
+The run (``flows.run``) wires these together, with or without Prefect. ``prepare`` is pure
+CPU work on one file (read once, extract, validate) and runs in worker processes; ``load``
+writes one file's transaction. A document is its bytes: the plan decides in bulk, before
+any per-file work, which files are unchanged (same location, size and mtime), which are
+copies of a document already loaded (a new location, no rows) and which must be read.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import stat
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from extractors.errors import TerminalError, TransientError
-from extractors.files import extract_bytes, read_source
+from extractors.errors import ConfigurationError, TerminalError, TransientError
+from extractors.files import extract_bytes, path_uri, read_source
 from extractors.model import ExtractedDocument, SourceFile
 from transforms.quarantine import QuarantineEntry
 from transforms.validate import Validated, validate_forms
-from warehouse.load import LoadResult, load_document
+from warehouse.errors import describe_rejection
+from warehouse.load import (
+    LoadResult,
+    drop_empty_orphans,
+    load_document,
+    quarantine_location,
+    refresh_documents,
+)
+from warehouse.locations import (
+    Sighting,
+    documents_at,
+    documents_by_sha,
+    known_locations,
+    record_sightings,
+    touch_unchanged,
+)
 from warehouse.retry import RetryPolicy, with_retries
-from warehouse.runs import RunSummary, known_documents
+from warehouse.runs import RunSummary
 
 SUFFIXES = (".pdf", ".txt")
-#: Seconds one file may take to extract before it is quarantined (a 300-page PDF takes ~5 s).
-FILE_TIMEOUT_S = 300.0
 DEFAULT_RETRY = RetryPolicy()
+_HASH_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A listed file: where to read it, the URI it is stored under, and its stat."""
+
+    path: str
+    uri: str
+    size_bytes: int
+    mtime_ns: int
+    sha256: str | None = None  # filled by the plan when it had to hash the file
+
+    def sighting(self, document_key: int | None = None) -> Sighting:
+        return Sighting(self.uri, document_key, self.size_bytes, self.mtime_ns)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A listed file or folder that cannot be read: quarantined by location."""
+
+    uri: str
+    message: str
+    candidate: Candidate | None = None
+
+
+@dataclass
+class Listing:
+    """What the sources hold: candidate files, and what could not be listed or read."""
+
+    roots: list[str]
+    candidates: list[Candidate] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Job:
+    """One document to read: its first location, and the other places the same bytes are."""
+
+    candidate: Candidate
+    also_at: list[Candidate] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """The bulk decision, made before any per-file work."""
+
+    jobs: list[Job] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)  # location keys
+    restamp: list[Sighting] = field(default_factory=list)  # same bytes, new mtime: unchanged
+    copies: list[Sighting] = field(default_factory=list)  # new locations of known documents
+    problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass
 class Prepared:
     """One file after extraction and validation, ready for its load transaction."""
 
-    path: str
+    uri: str
     source: SourceFile | None
     document: ExtractedDocument | None = None
     validated: Validated | None = None
@@ -45,104 +110,162 @@ class Prepared:
     transient: str | None = None  # a fault worth retrying; nothing is written for the file
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Files to read: the files named, and every .pdf/.txt below the directories named."""
-    found: dict[str, Path] = {}
-    for path in paths:
-        if path.is_dir():
-            for p in sorted(path.rglob("*")):
-                if p.is_file() and p.suffix.lower() in SUFFIXES:
-                    found.setdefault(str(p.resolve()), p)
-        else:
-            found.setdefault(str(path.resolve()), path)
-    return sorted(found.values(), key=lambda p: str(p.resolve()))
-
-
-def _sha256(path: Path) -> str | None:
+def _walk(folder: str, listing: Listing) -> None:
+    """Every .pdf/.txt below ``folder`` (symlinked folders are not followed: no cycles)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        listing.problems.append(Problem(path_uri(Path(folder)),
+                                        f"cannot list the folder: {exc.strerror or exc}"))
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _walk(entry.path, listing)
+        elif entry.name.lower().endswith(SUFFIXES):
+            _add_file(entry.path, listing)
 
 
-def plan(engine: sa.Engine, files: Sequence[Path], force: bool = False) -> tuple[list[Path],
-                                                                                  list[Path]]:
-    """``(to_process, unchanged)``: a file whose URI and bytes the warehouse already has is
-    unchanged and skipped, whatever its outcome was (``retry`` re-reads quarantined ones)."""
-    known = known_documents(engine, (str(p.resolve()) for p in files))
-    todo: list[Path] = []
-    unchanged: list[Path] = []
-    for path in files:
-        seen = known.get(str(path.resolve()))
-        if not force and seen is not None and seen[0] == _sha256(path):
-            unchanged.append(path)
-        else:
-            todo.append(path)
-    return todo, unchanged
-
-
-def prepare(path: Path) -> Prepared:
-    """Extract and validate one file; never raises for a bad file."""
+def _add_file(path: str, listing: Listing) -> None:
+    uri = path_uri(Path(path))
     try:
-        source, data = read_source(path)
+        st = os.stat(path)
+    except FileNotFoundError:
+        listing.problems.append(Problem(uri, "a link to a file that does not exist "
+                                        f"({os.readlink(path) if os.path.islink(path) else '?'})"))
+        return
+    except OSError as exc:
+        listing.problems.append(Problem(uri, f"cannot be read: {exc.strerror or exc}"))
+        return
+    if not stat.S_ISREG(st.st_mode):
+        listing.problems.append(Problem(uri, "not a regular file"))
+        return
+    listing.candidates.append(Candidate(path, uri, st.st_size, st.st_mtime_ns))
+
+
+def discover(sources: Sequence[str]) -> Listing:
+    """List the files of ``sources`` (files, or folders searched for .pdf/.txt).
+
+    Raises ``ConfigurationError`` at once for a source that does not exist, or when the
+    sources hold no document at all (an unmounted share looks like an empty folder)."""
+    listing = Listing(roots=[path_uri(Path(s)) for s in sources])
+    for source in sources:
+        if not os.path.lexists(source):
+            raise ConfigurationError(f"{source}: no such file or folder")
+        if os.path.isdir(source):
+            _walk(source, listing)
+        else:
+            _add_file(source, listing)
+    if not listing.candidates and not listing.problems:
+        raise ConfigurationError(f"no .pdf or .txt documents in {', '.join(sources)}: check the "
+                                 "path (is the share mounted?)")
+    unique = {c.uri: c for c in reversed(listing.candidates)}  # the first listing wins
+    listing.candidates = sorted(unique.values(), key=lambda c: c.uri)
+    return listing
+
+
+def _hash(candidate: Candidate) -> Candidate | Problem:
+    digest = hashlib.sha256()
+    try:
+        with open(candidate.path, "rb") as fh:
+            while block := fh.read(_HASH_BLOCK):
+                digest.update(block)
+    except OSError as exc:
+        return Problem(candidate.uri, f"cannot be read: {exc.strerror or exc}", candidate)
+    return Candidate(candidate.path, candidate.uri, candidate.size_bytes, candidate.mtime_ns,
+                     digest.hexdigest())
+
+
+def plan(engine: sa.Engine, listing: Listing, force: bool = False) -> Plan:
+    """Decide for every file in bulk: unchanged, a copy of a known document, or to read.
+
+    A location whose size and mtime match what was recorded is unchanged without reading
+    it; anything else is hashed, and bytes the warehouse already holds only add a location.
+    ``force`` reads every document again (one read per distinct content)."""
+    out = Plan(problems=list(listing.problems))
+    with engine.connect() as conn:
+        known = known_locations(conn, (c.uri for c in listing.candidates))
+        hashed: list[Candidate] = []
+        for c in listing.candidates:
+            k = known.get(c.uri)
+            if (not force and k is not None and k.document_key is not None
+                    and (k.size_bytes, k.mtime_ns) == (c.size_bytes, c.mtime_ns)):
+                out.unchanged.append(k.location_key)
+                continue
+            result = _hash(c)
+            if isinstance(result, Problem):
+                out.problems.append(result)
+            else:
+                hashed.append(result)
+        docs = documents_by_sha(conn, (c.sha256 for c in hashed if c.sha256))
+    by_sha: dict[str, Job] = {}
+    for c in hashed:
+        assert c.sha256 is not None
+        k = known.get(c.uri)
+        if not force and c.sha256 in docs:
+            same_place = k is not None and k.document_key == docs[c.sha256]
+            (out.restamp if same_place else out.copies).append(c.sighting(docs[c.sha256]))
+        elif c.sha256 in by_sha:
+            by_sha[c.sha256].also_at.append(c)
+        else:
+            by_sha[c.sha256] = Job(c)
+    out.jobs = list(by_sha.values())
+    return out
+
+
+def record_plan(engine: sa.Engine, run_key: int, decided: Plan) -> None:
+    """Write what the plan decided without reading files, in one transaction: unchanged
+    locations stamped, new locations of known documents added."""
+    with engine.begin() as conn:
+        touch_unchanged(conn, run_key, decided.unchanged)
+        previous = documents_at(conn, (s.uri for s in decided.copies))
+        record_sightings(conn, run_key, [*decided.restamp, *decided.copies])
+        arrived = {s.document_key for s in decided.copies if s.document_key is not None}
+        refresh_documents(conn, previous | arrived)
+        drop_empty_orphans(conn, previous - arrived)
+
+
+def prepare(candidate: Candidate) -> Prepared:
+    """Read one file once, extract and validate it; never raises for a bad file."""
+    try:
+        source, data = read_source(Path(candidate.path), candidate.uri)
     except TransientError as exc:
-        return Prepared(path=str(path), source=None, transient=str(exc))
-    try:
-        document = extract_bytes(source, data, path)
+        return Prepared(candidate.uri, None, transient=str(exc))
     except TerminalError as exc:
-        return Prepared(path=str(path), source=source, file_entries=[QuarantineEntry(
-            stage=exc.stage, reason=exc.reason, message=exc.message)])  # type: ignore[arg-type]
+        return Prepared(candidate.uri, None, file_entries=[_file_entry(exc)])
+    try:
+        document = extract_bytes(source, data)
+    except TerminalError as exc:
+        return Prepared(candidate.uri, source, file_entries=[_file_entry(exc)])
     except TransientError as exc:
-        return Prepared(path=str(path), source=source, transient=str(exc))
+        return Prepared(candidate.uri, source, transient=str(exc))
+    except MemoryError:
+        return Prepared(candidate.uri, source, file_entries=[QuarantineEntry(
+            stage="extract", reason="extract_memory",
+            message=f"{source.uri}: reading the file needed more memory than a worker may use")])
     except Exception as exc:  # a parser defect must cost one file, not the run
-        return Prepared(path=str(path), source=source, file_entries=[QuarantineEntry(
+        return Prepared(candidate.uri, source, file_entries=[QuarantineEntry(
             stage="extract", reason="unreadable",
             message=f"{source.uri}: unexpected {type(exc).__name__}: {exc}")])
-    return Prepared(path=str(path), source=source, document=document,
+    return Prepared(candidate.uri, source, document=document,
                     validated=validate_forms(document.forms))
 
 
-def prepare_all(paths: Sequence[Path], workers: int | None = None,
-                timeout_s: float | None = None,
-                work: Callable[[Path], Prepared] = prepare) -> list[Prepared]:
-    """``work`` (``prepare``) over many files, in worker processes when there is more than one
-    file or a time limit.
-
-    With ``timeout_s``, a file whose extraction has not finished that long after the files
-    before it is quarantined (``extract_timeout``) and its worker killed, so one pathological
-    file cannot stall a nightly run; the other files are prepared again in a fresh pool."""
-    workers = workers or min(len(paths), os.cpu_count() or 1)
-    if timeout_s is None and (workers <= 1 or len(paths) <= 1):
-        return [work(p) for p in paths]
-    if timeout_s is None:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(work, paths, chunksize=max(1, len(paths) // (workers * 4))))
-    done: dict[int, Prepared] = {}
-    pending = list(range(len(paths)))
-    while pending:
-        with multiprocessing.get_context("fork").Pool(max(1, workers)) as pool:
-            jobs = {i: pool.apply_async(work, (paths[i],)) for i in pending}
-            for i in pending:
-                try:
-                    done[i] = jobs[i].get(timeout=timeout_s)
-                except multiprocessing.TimeoutError:
-                    done[i] = _timed_out(paths[i], timeout_s)
-                    pool.terminate()
-                    break
-        pending = [i for i in pending if i not in done]
-    return [done[i] for i in range(len(paths))]
+def _file_entry(exc: TerminalError) -> QuarantineEntry:
+    return QuarantineEntry(stage=exc.stage, reason=exc.reason,  # type: ignore[arg-type]
+                           message=exc.message)
 
 
-def _timed_out(path: Path, timeout_s: float) -> Prepared:
-    source = None
-    with contextlib.suppress(TransientError):
-        source, _ = read_source(path)
-    return Prepared(path=str(path), source=source, file_entries=[QuarantineEntry(
-        stage="extract", reason="extract_timeout",
-        message=f"{path}: reading the file took longer than {timeout_s:g} s and was stopped")])
+def failed(candidate: Candidate, reason: str, message: str) -> Prepared:
+    """A file whose worker did not return (time limit, memory, crash): quarantined under
+    the bytes the plan hashed, so the next run skips it until the file changes."""
+    source = (SourceFile(candidate.uri, candidate.sha256, candidate.size_bytes)
+              if candidate.sha256 else None)
+    return Prepared(candidate.uri, source, file_entries=[QuarantineEntry(
+        stage="extract", reason=reason, message=f"{candidate.uri}: {message}")])
 
 
-def load(engine: sa.Engine, run_key: int, item: Prepared,
+def load(engine: sa.Engine, run_key: int, job: Job, item: Prepared,
          policy: RetryPolicy = DEFAULT_RETRY) -> LoadResult | None:
     """Write one prepared file in one transaction, retried while the warehouse does not
     answer; ``None`` for a file with a transient read fault (nothing written for it).
@@ -150,23 +273,45 @@ def load(engine: sa.Engine, run_key: int, item: Prepared,
     Raises ``WarehouseUnavailable`` when the warehouse stays away: the file's transaction
     rolled back, the files loaded before it stay loaded. When the warehouse *rejects* the
     file's rows, the file is quarantined (``load_failed``) and the run goes on."""
-    if item.source is None or item.transient is not None:
+    if item.transient is not None:
         return None
+    where = [job.candidate.sighting(), *(c.sighting() for c in job.also_at)]
     source = item.source
+    if source is None:
+        entries = item.file_entries
+        return with_retries(lambda: quarantine_location(engine, run_key, where[0], entries),
+                            f"quarantining {item.uri}", policy)
     try:
         return with_retries(
             lambda: load_document(engine, run_key, source, item.document, item.validated,
-                                  item.file_entries),
+                                  item.file_entries, where),
             f"loading {source.uri}", policy)
     except sa.exc.SQLAlchemyError as exc:
-        rejected = QuarantineEntry(
-            stage="load", reason="load_failed",
-            message=f"{source.uri}: the warehouse rejected the rows: "
-            f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+        what, column = describe_rejection(exc)
+        rejected = QuarantineEntry(stage="load", reason="load_failed", column=column,
+                                   message=f"{source.uri}: the warehouse rejected the rows: "
+                                   f"{what}")
         return with_retries(
             lambda: load_document(engine, run_key, source, item.document, None,
-                                  [*item.file_entries, rejected]),
+                                  [*item.file_entries, rejected], where),
             f"quarantining {source.uri}", policy)
+
+
+def quarantine_problem(engine: sa.Engine, run_key: int, problem: Problem,
+                       policy: RetryPolicy = DEFAULT_RETRY) -> LoadResult:
+    """A file or folder that could not be listed or read, recorded by its location."""
+    c = problem.candidate
+    where = c.sighting() if c else Sighting(problem.uri, None, None, None)
+    entry = QuarantineEntry(stage="fetch", reason="unreadable",
+                            message=f"{problem.uri}: {problem.message}")
+    return with_retries(lambda: quarantine_location(engine, run_key, where, [entry]),
+                        f"quarantining {problem.uri}", policy)
+
+
+def prepare_in_process(jobs: Sequence[Job]) -> Iterator[tuple[Job, Prepared]]:
+    """``prepare`` in this process, for tests and single files that need no isolation."""
+    for job in jobs:
+        yield job, prepare(job.candidate)
 
 
 def tally(summary: RunSummary, result: LoadResult | None) -> None:

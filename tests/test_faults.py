@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,11 +21,13 @@ import sqlalchemy as sa
 
 from extractors.errors import TransientError
 from flows import pipeline
+from flows.pool import PoolSettings
+from flows.run import process
 from tests.conftest import PG_ADMIN_URL, ROOT, SAMPLES
 from tests.test_warehouse import run_files
 from warehouse.db import WarehouseUnavailable, ensure_schema, make_engine
 from warehouse.retry import RetryPolicy, with_retries
-from warehouse.runs import start_run
+from warehouse.runs import RunSummary, start_run
 
 SEED = SAMPLES / "seed" / "seed-2020-shanghai-kepu.txt"
 S09 = next(SAMPLES.glob("docs/s09_*.txt"))
@@ -62,8 +63,11 @@ def test_warehouse_lost_mid_load_is_retried_then_fails_cleanly(pg_url: str) -> N
     engine = make_engine(pg_url)
     ensure_schema(engine)
     run_key = start_run(engine)
-    first, second = pipeline.prepare_all([SEED, S09], workers=1)
-    pipeline.load(engine, run_key, first)
+    decided = pipeline.plan(engine, pipeline.discover([str(SEED), str(S09)]))
+    by_name = {Path(j.candidate.uri).name: (j, item)
+               for j, item in pipeline.prepare_in_process(decided.jobs)}
+    (first, first_item), (second, second_item) = by_name[SEED.name], by_name[S09.name]
+    pipeline.load(engine, run_key, first, first_item)
     before = counts(engine)
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     db_name = engine.url.database
@@ -78,7 +82,7 @@ def test_warehouse_lost_mid_load_is_retried_then_fails_cleanly(pg_url: str) -> N
     sa.event.listen(engine, "before_cursor_execute", cut)
     try:
         with pytest.raises(WarehouseUnavailable) as info:
-            pipeline.load(engine, run_key, second, FAST)
+            pipeline.load(engine, run_key, second, second_item, FAST)
         assert isinstance(info.value, TransientError)
         assert "did not answer while loading" in str(info.value)
         assert S09.name in str(info.value)
@@ -97,19 +101,13 @@ def test_warehouse_lost_mid_load_is_retried_then_fails_cleanly(pg_url: str) -> N
     engine.dispose()
 
 
-KILLABLE_RUN = """
-import sys
-from pathlib import Path
-from flows import pipeline
-from warehouse.db import ensure_schema, make_engine
-from warehouse.runs import start_run
-engine = make_engine(sys.argv[1])
-ensure_schema(engine)
-run_key = start_run(engine)
-todo, _ = pipeline.plan(engine, pipeline.discover([Path(sys.argv[2])]))
-for item in pipeline.prepare_all(todo, workers=1):
-    pipeline.load(engine, run_key, item)
-"""
+def distinct_copies(inbox: Path, n: int) -> None:
+    """``n`` different documents: the seed with its unit renamed in each."""
+    text = SEED.read_text(encoding="utf-8")
+    unit = "上海市科普教育展示技术中心"
+    for i in range(n):
+        (inbox / f"unit-{i:02d}.txt").write_text(text.replace(unit, f"{unit}{i:02d}"),
+                                                 encoding="utf-8")
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql",
@@ -121,12 +119,12 @@ def test_killed_run_is_finished_by_the_next_one(backend: str, tmp_path: Path,
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     n_files = 40
-    for i in range(n_files):
-        shutil.copy(SEED, inbox / f"unit-{i:02d}.txt")
+    distinct_copies(inbox, n_files)
     engine = make_engine(url)
     ensure_schema(engine)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-c", KILLABLE_RUN, url, str(inbox)], env=env)
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "run", str(inbox), "--db", url,
+                             "--workers", "1"], env=env, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     loaded = 0
     while time.monotonic() < deadline and proc.poll() is None:
@@ -149,29 +147,37 @@ def test_killed_run_is_finished_by_the_next_one(backend: str, tmp_path: Path,
     assert summary.files_loaded == n_files - after_kill["dim_source_document"]
     assert counts(engine) == {"dim_source_document": n_files, "fact_project_year": 4 * n_files,
                               "fact_indicator_target": 64 * n_files}
+    with engine.connect() as conn:
+        statuses = conn.execute(sa.text("SELECT status FROM load_run ORDER BY load_run_key"))
+        assert list(statuses.scalars()) == ["interrupted", "succeeded"]
     engine.dispose()
 
 
-def _slow_on_stall(path: Path) -> pipeline.Prepared:
-    """The real ``prepare``, except that a file named ``stall.txt`` never finishes."""
-    if path.name == "stall.txt":
-        time.sleep(600)
-    return pipeline.prepare(path)
-
-
 def test_a_file_that_never_finishes_is_quarantined_and_the_others_load(tmp_path: Path) -> None:
-    files = []
-    for name in ("a.txt", "stall.txt", "b.txt"):
-        shutil.copy(SEED, tmp_path / name)
-        files.append(tmp_path / name)
+    from tests.pool_work import prepare_or_stall
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    distinct_copies(inbox, 3)
+    (inbox / "unit-01.txt").rename(inbox / "stall.txt")
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    ensure_schema(engine)
+    run_key = start_run(engine)
+    decided = pipeline.plan(engine, pipeline.discover([str(inbox)]))
+    summary = RunSummary()
     started = time.monotonic()
-    prepared = pipeline.prepare_all(files, workers=2, timeout_s=3, work=_slow_on_stall)
-    assert time.monotonic() - started < 30
-    assert [p.path for p in prepared] == [str(f) for f in files]
-    assert [e.reason for e in prepared[1].file_entries] == ["extract_timeout"]
-    assert prepared[1].source is not None
-    for good in (prepared[0], prepared[2]):
-        assert good.validated is not None and len(good.validated.indicators) == 64
+    process(engine, run_key, decided, PoolSettings(workers=2, timeout_s=10), summary,
+            lambda line: None, work=prepare_or_stall)
+    assert time.monotonic() - started < 60
+    assert (summary.files_loaded, summary.files_quarantined) == (2, 1)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT source_uri, reason, source_sha256 FROM quarantine"))
+        [(uri, reason, sha)] = rows.all()
+    assert (Path(uri).name, reason) == ("stall.txt", "extract_timeout")
+    assert sha is not None  # recorded by its bytes: the next run skips it until it changes
+    again = pipeline.plan(engine, pipeline.discover([str(inbox)]))
+    assert (len(again.jobs), len(again.unchanged)) == (0, 3)
+    engine.dispose()
 
 
 def test_rows_the_warehouse_rejects_quarantine_their_file_only(sqlite_url: str,

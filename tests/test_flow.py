@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from prefect import flow, task
 from prefect.testing.utilities import prefect_test_harness
 
+from flows import pipeline
 from flows.etl import etl_flow
+from flows.pool import PoolSettings
+from flows.run import RunRequest, Steps
 from tests.conftest import SAMPLES
 from tests.support.score import read_views, score
 from tests.support.truth import load_truth
@@ -38,8 +43,21 @@ def inbox(tmp_path: Path) -> Path:
     return box
 
 
-def test_run_loads_good_files_and_quarantines_bad_ones(inbox: Path, sqlite_url: str) -> None:
-    summary = etl_flow(paths=[str(inbox)], db_url=sqlite_url, workers=1)
+@pytest.fixture
+def warehouse(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The flows read the warehouse URL from the environment, never from a parameter."""
+    monkeypatch.setenv("WAREHOUSE_URL", sqlite_url)
+    return sqlite_url
+
+
+def summary_of(result: object) -> dict[str, int]:
+    assert isinstance(result, dict), result
+    return dict(result["summary"])
+
+
+def test_run_loads_good_files_and_quarantines_bad_ones(inbox: Path, warehouse: str) -> None:
+    sqlite_url = warehouse
+    summary = summary_of(etl_flow(sources=[str(inbox)], workers=1))
     assert summary["files_seen"] == 4
     assert summary["files_loaded"] == 2
     assert summary["files_quarantined"] == 2
@@ -66,9 +84,9 @@ def test_run_loads_good_files_and_quarantines_bad_ones(inbox: Path, sqlite_url: 
     engine.dispose()
 
 
-def test_second_run_reports_every_file_unchanged(inbox: Path, sqlite_url: str) -> None:
-    etl_flow(paths=[str(inbox)], db_url=sqlite_url, workers=1)
-    again = etl_flow(paths=[str(inbox)], db_url=sqlite_url, workers=1)
+def test_second_run_reports_every_file_unchanged(inbox: Path, warehouse: str) -> None:
+    etl_flow(sources=[str(inbox)], workers=1)
+    again = summary_of(etl_flow(sources=[str(inbox)], workers=1))
     assert again["files_unchanged"] == 4
     assert again["files_loaded"] == again["project_rows"] == again["indicator_rows"] == 0
 
@@ -97,13 +115,16 @@ def test_quarantine_listing_and_retry_after_a_fix(inbox: Path, sqlite_url: str,
     engine = sa.create_engine(sqlite_url)
     with engine.connect() as conn:
         status = conn.execute(sa.text(
-            "SELECT status FROM dim_source_document WHERE file_name = 'broken-money.txt'"))
+            "SELECT d.status FROM source_location l JOIN dim_source_document d"
+            " ON d.source_document_key = l.source_document_key WHERE l.uri LIKE :name"),
+            {"name": "%broken-money.txt"})
         assert status.scalar_one() == "loaded"
+        assert conn.execute(sa.text("SELECT count(*) FROM v_project_year")).scalar() == 7
     engine.dispose()
 
 
-def test_backfill_rereads_the_year_folders_even_when_unchanged(tmp_path: Path,
-                                                               sqlite_url: str) -> None:
+def test_backfill_rereads_the_year_folders_even_when_unchanged(
+        tmp_path: Path, warehouse: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from flows.etl import backfill_flow
 
     root = tmp_path / "inbox"
@@ -111,11 +132,51 @@ def test_backfill_rereads_the_year_folders_even_when_unchanged(tmp_path: Path,
     (root / "2021").mkdir()
     shutil.copy(SEED, root / "2020" / SEED.name)
     shutil.copy(S09, root / "2021" / S09.name)
-    first = backfill_flow(inbox=str(root), years=[2020], db_url=sqlite_url)
+    monkeypatch.setenv("TARGETS_ETL_SOURCE", str(root))
+    first = summary_of(backfill_flow(years=[2020]))
     assert (first["files_seen"], first["files_loaded"], first["project_rows"]) == (1, 1, 4)
-    again = backfill_flow(inbox=str(root), years=[2020, 2019], db_url=sqlite_url)
+    again = summary_of(backfill_flow(years=[2020, 2019]))
     assert (again["files_seen"], again["files_loaded"], again["files_unchanged"]) == (1, 1, 0)
-    engine = sa.create_engine(sqlite_url)
+    engine = sa.create_engine(warehouse)
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM v_project_year")).scalar() == 4
     engine.dispose()
+
+
+def plan_then_lose_a_file(engine: sa.Engine, listing: pipeline.Listing,
+                          force: bool) -> pipeline.Plan:
+    """The real plan; then one planned file disappears before it is read."""
+    decided = pipeline.plan(engine, listing, force)
+    for job in decided.jobs:
+        if job.candidate.uri.endswith("vanishing.txt"):
+            os.remove(job.candidate.path)
+    return decided
+
+
+def test_a_run_that_exits_non_zero_ends_failed(inbox: Path, warehouse: str) -> None:
+    """An alert on failed flow runs must fire when a file was not processed."""
+    from flows.etl import process_task, tracked_run
+
+    shutil.copy(SEED, inbox / "vanishing.txt")
+    (inbox / "vanishing.txt").write_text(SEED.read_text(encoding="utf-8") + "\n")
+    steps = Steps(plan=task(name="plan")(plan_then_lose_a_file), process=process_task)
+
+    @flow(name="probe")
+    def probe() -> object:
+        return tracked_run(RunRequest((str(inbox),), warehouse, pool=PoolSettings(workers=1)),
+                           steps)
+
+    state = probe(return_state=True)
+    assert state.is_failed()
+    data = state.result(raise_on_failure=False)
+    assert (data["exit_code"], data["summary"]["files_failed"]) == (1, 1)
+
+
+def test_no_flow_parameter_names_a_warehouse_or_a_path() -> None:
+    """A caller of the Prefect API can start runs, but not aim them elsewhere; no password is
+    stored with a flow run."""
+    from flows.etl import backfill_flow, nightly_flow
+
+    assert list(nightly_flow.parameters.properties) == []
+    assert sorted(backfill_flow.parameters.properties) == ["force", "years"]
+    assert not {"db_url", "inbox", "paths"} & set(etl_flow.parameters.properties)

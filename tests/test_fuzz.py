@@ -53,10 +53,10 @@ def prepare_bytes(data: bytes, path: Path) -> Prepared:
     """What the pipeline does with one file's bytes, minus the disk."""
     source = SourceFile(uri=str(path), sha256="0" * 64, size_bytes=len(data))
     try:
-        doc = extract_bytes(source, data, path)
+        doc = extract_bytes(source, data)
     except TerminalError:
-        return Prepared(path=str(path), source=source)
-    return Prepared(path=str(path), source=source, document=doc,
+        return Prepared(uri=str(path), source=source)
+    return Prepared(uri=str(path), source=source, document=doc,
                     validated=validate_forms(doc.forms))
 
 

@@ -9,12 +9,13 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from flows import pipeline
+from flows.pool import PoolSettings
+from flows.run import RunRequest, run_etl
 from tests.conftest import SAMPLES
 from tests.support.score import read_views, score
 from tests.support.truth import load_truth
 from warehouse.db import current_revision, downgrade, ensure_schema, head_revision
-from warehouse.runs import RunSummary, start_run
+from warehouse.runs import RunSummary
 from warehouse.schema import metadata
 
 SEED = SAMPLES / "seed" / "seed-2020-shanghai-kepu.txt"
@@ -31,18 +32,18 @@ V_INDICATOR_TARGET_COLUMNS = [
     "source_uri", "source_page",
 ]
 TABLES = ["dim_indicator", "dim_project", "dim_source_document", "dim_unit", "dim_year",
-          "fact_indicator_target", "fact_project_year", "load_run", "quarantine"]
+          "fact_indicator_target", "fact_project_year", "load_run", "quarantine",
+          "source_location"]
+VIEWS = ["v_indicator_target", "v_indicator_target_history", "v_project_year",
+         "v_project_year_history"]
 
 
-def run_files(engine: sa.Engine, paths: list[Path]) -> RunSummary:
-    """The flow's work without Prefect: plan, prepare, load."""
-    ensure_schema(engine)
-    run_key = start_run(engine)
-    todo, unchanged = pipeline.plan(engine, pipeline.discover(paths))
-    summary = RunSummary(files_seen=len(todo) + len(unchanged), files_unchanged=len(unchanged))
-    for item in pipeline.prepare_all(todo, workers=1):
-        pipeline.tally(summary, pipeline.load(engine, run_key, item))
-    return summary
+def run_files(engine: sa.Engine, paths: list[Path], force: bool = False) -> RunSummary:
+    """One real run (``flows.run.run_etl``, without Prefect) over ``paths``."""
+    url = engine.url.render_as_string(hide_password=False)
+    request = RunRequest(tuple(str(p) for p in paths), url, force=force,
+                         pool=PoolSettings(workers=1))
+    return run_etl(request, report=lambda line: None).summary
 
 
 def snapshot(engine: sa.Engine) -> dict[str, list[tuple[object, ...]]]:
@@ -53,8 +54,8 @@ def snapshot(engine: sa.Engine) -> dict[str, list[tuple[object, ...]]]:
             if name in ("load_run",):
                 continue
             table = metadata.tables[name]
-            cols = [c for c in table.c if c.name not in ("loaded_at", "load_run_key",
-                                                         "quarantined_at")]
+            cols = [c for c in table.c if c.name not in (
+                "loaded_at", "load_run_key", "quarantined_at", "last_seen_run_key")]
             rows = conn.execute(sa.select(*cols).order_by(*table.primary_key))
             out[name] = [tuple(r) for r in rows]
     return out
@@ -71,6 +72,9 @@ def test_migration_creates_exactly_the_metadata(engine: sa.Engine) -> None:
     assert [c["name"] for c in inspector.get_columns("v_project_year")] == V_PROJECT_YEAR_COLUMNS
     assert [c["name"] for c in inspector.get_columns("v_indicator_target")] == (
         V_INDICATOR_TARGET_COLUMNS)
+    assert sorted(inspector.get_view_names()) == VIEWS
+    history = [c["name"] for c in inspector.get_columns("v_project_year_history")]
+    assert history == [*V_PROJECT_YEAR_COLUMNS, "is_current", "source_loaded_at"]
 
 
 def test_downgrade_removes_everything(engine: sa.Engine) -> None:
@@ -112,21 +116,25 @@ def test_changed_file_replaces_its_facts_and_keeps_dimension_keys(engine: sa.Eng
     after = snapshot(engine)
     for dim in ("dim_unit", "dim_project", "dim_year", "dim_indicator"):
         assert after[dim] == before[dim]
-    assert len(after["fact_indicator_target"]) == 64
     with engine.connect() as conn:
         targets = conn.execute(sa.text(
             "SELECT target_raw FROM v_indicator_target WHERE level3 = '项目满意率'")).scalars()
         assert list(targets) == [">=90%"]
+        assert conn.execute(sa.text("SELECT count(*) FROM v_indicator_target")).scalar() == 64
+        superseded = conn.execute(sa.text(
+            "SELECT target_raw FROM v_indicator_target_history WHERE level3 = '项目满意率'"
+            " AND NOT is_current")).scalars()
+        assert list(superseded) == [">=85%"]
 
 
-def test_same_form_in_two_files_lands_once_per_file(engine: sa.Engine, tmp_path: Path) -> None:
+def test_a_copy_adds_a_location_and_no_rows(engine: sa.Engine, tmp_path: Path) -> None:
     copy = tmp_path / "copy-of-seed.txt"
     shutil.copy(SEED, copy)
     run_files(engine, [SEED])
+    before = snapshot(engine)
     summary = run_files(engine, [copy])
-    assert (summary.files_loaded, summary.project_rows) == (1, 4)
-    with engine.connect() as conn:
-        per_file = conn.execute(sa.text(
-            "SELECT source_uri, count(*) FROM v_project_year GROUP BY source_uri")).all()
-        assert sorted(n for _, n in per_file) == [4, 4]
-        assert conn.execute(sa.text("SELECT count(*) FROM dim_project")).scalar() == 4
+    assert (summary.files_copies, summary.files_loaded, summary.project_rows) == (1, 0, 0)
+    after = snapshot(engine)
+    assert {k: v for k, v in after.items() if k != "source_location"} == {
+        k: v for k, v in before.items() if k != "source_location"}
+    assert len(after["source_location"]) == 2

@@ -7,6 +7,7 @@ lost connection half-way leaves the previous state; the next run loads the file 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,13 @@ from transforms.quarantine import QuarantineEntry
 from transforms.text import key
 from transforms.validate import Validated
 from transforms.values import parse_year
+from warehouse.locations import (
+    Sighting,
+    clear_location_quarantine,
+    documents_at,
+    location_key,
+    record_sightings,
+)
 from warehouse.schema import (
     dim_indicator,
     dim_project,
@@ -30,6 +38,7 @@ from warehouse.schema import (
     fact_indicator_target,
     fact_project_year,
     quarantine,
+    source_location,
 )
 
 Status = Literal["loaded", "partial", "quarantined"]
@@ -99,10 +108,12 @@ def _keys(conn: sa.Connection, table: sa.Table, key_col: str, unique: str,
 
 def upsert_source_document(conn: sa.Connection, source: SourceFile, run_key: int,
                            doc: ExtractedDocument | None, status: Status) -> int:
-    """The registry row of a file, inserted or updated in place (its key never changes)."""
+    """The registry row of a document, by its bytes; inserted or updated in place (its key
+    never changes). ``uri`` is where it was just read."""
     values: dict[str, Any] = {
+        "uri": source.uri,
         "file_name": source.uri.replace("\\", "/").rsplit("/", 1)[-1],
-        "sha256": source.sha256, "size_bytes": source.size_bytes,
+        "size_bytes": source.size_bytes,
         "format": doc.format if doc else None,
         "text_style": doc.text_style if doc else None,
         "encoding": doc.encoding if doc else None,
@@ -112,9 +123,10 @@ def upsert_source_document(conn: sa.Connection, source: SourceFile, run_key: int
         "status": status, "load_run_key": run_key, "loaded_at": now(),
     }
     existing = conn.execute(sa.select(dim_source_document.c.source_document_key)
-                            .where(dim_source_document.c.uri == source.uri)).scalar()
+                            .where(dim_source_document.c.sha256 == source.sha256)).scalar()
     if existing is None:
-        result = conn.execute(dim_source_document.insert().values(uri=source.uri, **values)
+        result = conn.execute(dim_source_document.insert()
+                              .values(sha256=source.sha256, **values)
                               .returning(dim_source_document.c.source_document_key))
         return int(result.scalar_one())
     conn.execute(dim_source_document.update()
@@ -122,7 +134,16 @@ def upsert_source_document(conn: sa.Connection, source: SourceFile, run_key: int
     return int(existing)
 
 
-def clear_document(conn: sa.Connection, document_key: int, uri: str) -> None:
+ProjectYear = tuple[int, int]
+
+
+def document_project_years(conn: sa.Connection, document_key: int) -> set[ProjectYear]:
+    f = fact_project_year
+    return {(int(p), int(y)) for p, y in conn.execute(
+        sa.select(f.c.project_key, f.c.year_key).where(f.c.source_document_key == document_key))}
+
+
+def clear_document(conn: sa.Connection, document_key: int) -> None:
     """Remove a document's facts and quarantine rows before they are written again."""
     project_years = sa.select(fact_project_year.c.project_year_key).where(
         fact_project_year.c.source_document_key == document_key)
@@ -130,7 +151,52 @@ def clear_document(conn: sa.Connection, document_key: int, uri: str) -> None:
         fact_indicator_target.c.project_year_key.in_(project_years)))
     conn.execute(fact_project_year.delete().where(
         fact_project_year.c.source_document_key == document_key))
-    conn.execute(quarantine.delete().where(quarantine.c.source_uri == uri))
+    conn.execute(quarantine.delete().where(quarantine.c.source_document_key == document_key))
+
+
+def drop_empty_orphans(conn: sa.Connection, document_keys: Iterable[int]) -> None:
+    """A document whose bytes were replaced at their only location and that contributed no
+    rows (it was quarantined whole) is gone for good: its record and quarantine go with it.
+    A document with rows stays (a superseded version, or stranded until ``retire``)."""
+    doc = dim_source_document
+    for doc_key in document_keys:
+        located = sa.exists().where(source_location.c.source_document_key == doc_key)
+        has_rows = sa.exists().where(fact_project_year.c.source_document_key == doc_key)
+        conn.execute(quarantine.delete().where(quarantine.c.source_document_key == doc_key,
+                                               ~located, ~has_rows))
+        conn.execute(doc.delete().where(doc.c.source_document_key == doc_key, ~located,
+                                        ~has_rows))
+
+
+def refresh_current(conn: sa.Connection, pairs: Iterable[ProjectYear]) -> None:
+    """For each project-year, the current version comes from the document loaded last
+    (highest key) among those still present at a source; only when none is present, from
+    the one loaded last. Two statements, so the unique index on current rows holds."""
+    f, loc = fact_project_year, source_location
+    wanted = sorted(set(pairs))
+    for start in range(0, len(wanted), 200):
+        chunk = wanted[start:start + 200]
+        in_chunk = sa.tuple_(f.c.project_key, f.c.year_key).in_(chunk)
+        conn.execute(f.update().where(in_chunk, f.c.is_current).values(is_current=False))
+        f2 = f.alias("f2")
+        same = (f2.c.project_key == f.c.project_key, f2.c.year_key == f.c.year_key)
+        present = sa.exists().where(loc.c.source_document_key == f2.c.source_document_key,
+                                    loc.c.is_present)
+        latest = sa.func.coalesce(
+            sa.select(sa.func.max(f2.c.source_document_key)).where(*same, present)
+            .scalar_subquery(),
+            sa.select(sa.func.max(f2.c.source_document_key)).where(*same).scalar_subquery())
+        conn.execute(f.update().where(in_chunk, f.c.source_document_key == latest)
+                     .values(is_current=True))
+
+
+def refresh_documents(conn: sa.Connection, document_keys: Iterable[int]) -> None:
+    """Re-decide the current versions of every project-year these documents print (after
+    their presence at a source changed)."""
+    pairs: set[ProjectYear] = set()
+    for doc_key in set(document_keys):
+        pairs |= document_project_years(conn, doc_key)
+    refresh_current(conn, pairs)
 
 
 def upsert_dimensions(conn: sa.Connection, projects: pd.DataFrame,
@@ -179,11 +245,13 @@ def printed_years(doc: ExtractedDocument | None) -> dict[int, int]:
     return out
 
 
-def quarantine_rows(entries: Sequence[QuarantineEntry], source: SourceFile, run_key: int,
-                    years: dict[int, int]) -> list[dict[str, Any]]:
+def quarantine_rows(entries: Sequence[QuarantineEntry], uri: str, sha256: str | None,
+                    run_key: int, years: dict[int, int], document_key: int | None = None,
+                    location_key: int | None = None) -> list[dict[str, Any]]:
     stamp = now()
     return [{
-        "load_run_key": run_key, "source_uri": source.uri, "source_sha256": source.sha256,
+        "load_run_key": run_key, "source_uri": uri, "source_sha256": sha256,
+        "source_document_key": document_key, "source_location_key": location_key,
         "scope": e.scope, "stage": e.stage, "reason": e.reason, "message": e.message,
         "year": years.get(e.form_index) if e.form_index is not None else None,
         "form_index": e.form_index, "row_index": e.row_index, "page": e.page,
@@ -192,25 +260,43 @@ def quarantine_rows(entries: Sequence[QuarantineEntry], source: SourceFile, run_
     } for e in entries]
 
 
+def quarantine_location(engine: sa.Engine, run_key: int, location: Sighting,
+                        entries: Sequence[QuarantineEntry]) -> LoadResult:
+    """A listed file whose bytes could not be read: the location is recorded (keeping the
+    document it had, if any) with its quarantine rows, replacing the previous ones."""
+    with engine.begin() as conn:
+        clear_location_quarantine(conn, location.uri)
+        record_sightings(conn, run_key, [location])
+        key = location_key(conn, location.uri)
+        rows = quarantine_rows(entries, location.uri, None, run_key, {}, location_key=key)
+        conn.execute(quarantine.insert(), rows)
+    return LoadResult(location.uri, "quarantined", 0, 0, len(rows))
+
+
 def load_document(engine: sa.Engine, run_key: int, source: SourceFile,
                   doc: ExtractedDocument | None, validated: Validated | None,
-                  file_entries: Sequence[QuarantineEntry] = ()) -> LoadResult:
-    """Write one document (or its quarantine) in a single transaction."""
+                  file_entries: Sequence[QuarantineEntry] = (),
+                  locations: Sequence[Sighting] = ()) -> LoadResult:
+    """Write one document (or its quarantine) and the locations it was found at (where it
+    was read first), in a single transaction; the project-years it prints become current."""
     entries = list(file_entries) + (validated.quarantine if validated else [])
     projects = validated.projects if validated else pd.DataFrame()
     indicators = validated.indicators if validated else pd.DataFrame()
     with engine.begin() as conn:
         doc_key = upsert_source_document(conn, source, run_key, doc, "quarantined")
-        clear_document(conn, doc_key, source.uri)
+        affected = document_project_years(conn, doc_key)
+        clear_document(conn, doc_key)
         forms: dict[int, tuple[int, int, int]] = {}
         ind_keys: dict[str, int] = {}
         if len(projects):
             forms, ind_keys = upsert_dimensions(conn, projects, indicators)
         py_keys = _insert_project_facts(conn, doc_key, projects, forms)
+        affected |= {(p, y) for _, p, y in (forms[i] for i in py_keys)}
         layout_of = {int(i): str(v) for i, v in zip(projects.get("form_index", []),
                                                     projects.get("layout", []), strict=True)}
         n_ind = _insert_indicator_facts(conn, indicators, py_keys, ind_keys, layout_of)
-        rows = quarantine_rows(entries, source, run_key, printed_years(doc))
+        rows = quarantine_rows(entries, source.uri, source.sha256, run_key, printed_years(doc),
+                               document_key=doc_key)
         if rows:
             conn.execute(quarantine.insert(), rows)
         status: Status = ("quarantined" if not py_keys else
@@ -218,6 +304,16 @@ def load_document(engine: sa.Engine, run_key: int, source: SourceFile,
         conn.execute(dim_source_document.update()
                      .where(dim_source_document.c.source_document_key == doc_key)
                      .values(status=status))
+        seen = list(locations) or [Sighting(source.uri, doc_key, source.size_bytes, None)]
+        previous = documents_at(conn, (s.uri for s in seen)) - {doc_key}
+        for s in seen:
+            clear_location_quarantine(conn, s.uri)
+        record_sightings(conn, run_key, [dataclasses.replace(s, document_key=doc_key)
+                                         for s in seen])
+        for old in previous:
+            affected |= document_project_years(conn, old)
+        refresh_current(conn, affected)
+        drop_empty_orphans(conn, previous)
     return LoadResult(source.uri, status, len(py_keys), n_ind, len(rows))
 
 
@@ -234,7 +330,7 @@ def _insert_project_facts(conn: sa.Connection, doc_key: int, projects: pd.DataFr
         result = conn.execute(fact_project_year.insert().values(
             project_key=project_key, year_key=year, unit_key=unit_key,
             source_document_key=doc_key, form_index=form_index,
-            form_page=int(rec["form_page"]), layout=rec["layout"], **values,
+            form_page=int(rec["form_page"]), layout=rec["layout"], is_current=False, **values,
         ).returning(fact_project_year.c.project_year_key))
         out[form_index] = int(result.scalar_one())
     return out

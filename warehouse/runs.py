@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import socket
 from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
 
 from warehouse.load import now
-from warehouse.schema import dim_source_document, load_run
+from warehouse.schema import dim_source_document, load_run, quarantine, source_location
 
 
 @dataclass
@@ -19,8 +20,10 @@ class RunSummary:
     files_loaded: int = 0
     files_partial: int = 0
     files_unchanged: int = 0
+    files_copies: int = 0  # same bytes as a document already loaded: a new location only
     files_quarantined: int = 0
-    files_failed: int = 0
+    files_failed: int = 0  # not processed this time (a transient fault): the next run retries
+    files_gone: int = 0  # locations seen before under the listed sources, missing now
     project_rows: int = 0
     indicator_rows: int = 0
     quarantine_rows: int = 0
@@ -29,17 +32,27 @@ class RunSummary:
         return asdict(self)
 
     def line(self) -> str:
-        return (f"files: {self.files_seen} seen, {self.files_loaded} loaded, "
-                f"{self.files_partial} loaded with quarantined parts, "
-                f"{self.files_unchanged} unchanged, {self.files_quarantined} quarantined, "
-                f"{self.files_failed} failed; rows: {self.project_rows} project-years, "
+        parts = [f"{self.files_seen} seen", f"{self.files_loaded} loaded"]
+        optional = [(self.files_partial, "loaded with quarantined parts"),
+                    (self.files_unchanged, "unchanged"),
+                    (self.files_copies, "copies of loaded documents"),
+                    (self.files_quarantined, "quarantined"), (self.files_failed, "failed"),
+                    (self.files_gone, "gone from the source")]
+        parts += [f"{n} {what}" for n, what in optional if n]
+        return (f"files: {', '.join(parts)}; rows: {self.project_rows} project-years, "
                 f"{self.indicator_rows} indicator targets, {self.quarantine_rows} quarantined")
 
 
 def start_run(engine: sa.Engine) -> int:
+    """Open a load run. Callers hold the warehouse's run lock, so any run still marked
+    ``running`` belongs to a process that is gone: it is marked ``interrupted``."""
     with engine.begin() as conn:
-        result = conn.execute(load_run.insert().values(started_at=now(), status="running")
-                              .returning(load_run.c.load_run_key))
+        conn.execute(load_run.update().where(load_run.c.status == "running").values(
+            status="interrupted", finished_at=now(),
+            message="the process ended before the run finished"))
+        result = conn.execute(load_run.insert().values(
+            started_at=now(), status="running", host=socket.gethostname()[:255],
+            pid=os.getpid()).returning(load_run.c.load_run_key))
         return int(result.scalar_one())
 
 
@@ -50,28 +63,23 @@ def finish_run(engine: sa.Engine, run_key: int, summary: RunSummary, status: str
             finished_at=now(), status=status, message=message,
             files_seen=summary.files_seen,
             files_loaded=summary.files_loaded + summary.files_partial,
-            files_unchanged=summary.files_unchanged,
+            files_unchanged=summary.files_unchanged + summary.files_copies,
             files_quarantined=summary.files_quarantined,
+            files_failed=summary.files_failed, files_gone=summary.files_gone,
             project_rows=summary.project_rows, indicator_rows=summary.indicator_rows,
             quarantine_rows=summary.quarantine_rows))
 
 
-def known_documents(engine: sa.Engine, uris: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """``uri → (sha256, status)`` of the files the warehouse already has, in one query per
-    500 files."""
-    wanted = list(uris)
-    out: dict[str, tuple[str, str]] = {}
-    with engine.connect() as conn:
-        for start in range(0, len(wanted), 500):
-            rows = conn.execute(sa.select(dim_source_document.c.uri, dim_source_document.c.sha256,
-                                          dim_source_document.c.status)
-                                .where(dim_source_document.c.uri.in_(wanted[start:start + 500])))
-            out.update({uri: (sha, status) for uri, sha, status in rows})
-    return out
-
-
 def quarantined_uris(engine: sa.Engine) -> list[str]:
+    """Present locations of quarantined (or partly quarantined) documents, and present
+    locations that could not be read: what ``retry`` reads again."""
+    loc, doc = source_location, dim_source_document
     with engine.connect() as conn:
-        return list(conn.execute(sa.select(dim_source_document.c.uri).where(
-            dim_source_document.c.status.in_(["quarantined", "partial"]))
-            .order_by(dim_source_document.c.uri)).scalars())
+        return list(conn.execute(
+            sa.select(loc.c.uri).select_from(loc.outerjoin(
+                doc, doc.c.source_document_key == loc.c.source_document_key))
+            .where(loc.c.is_present, sa.or_(doc.c.status.in_(["quarantined", "partial"]),
+                                            loc.c.source_document_key.is_(None),
+                                            loc.c.source_location_key.in_(
+                                                sa.select(quarantine.c.source_location_key))))
+            .order_by(loc.c.uri)).scalars())

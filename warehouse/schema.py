@@ -28,7 +28,8 @@ load_run = sa.Table(
     sa.Column("load_run_key", sa.Integer, primary_key=True),
     sa.Column("started_at", Timestamp, nullable=False),
     sa.Column("finished_at", Timestamp),
-    sa.Column("status", sa.String(20), nullable=False),  # running / succeeded / failed
+    # running / succeeded / failed / interrupted: a run whose process is gone is interrupted
+    sa.Column("status", sa.String(20), nullable=False),
     sa.Column("files_seen", sa.Integer, nullable=False, server_default="0"),
     sa.Column("files_loaded", sa.Integer, nullable=False, server_default="0"),
     sa.Column("files_unchanged", sa.Integer, nullable=False, server_default="0"),
@@ -37,15 +38,20 @@ load_run = sa.Table(
     sa.Column("indicator_rows", sa.Integer, nullable=False, server_default="0"),
     sa.Column("quarantine_rows", sa.Integer, nullable=False, server_default="0"),
     sa.Column("message", sa.Text),
+    sa.Column("files_failed", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("files_gone", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("host", sa.String(255)),
+    sa.Column("pid", sa.Integer),
     comment="Grain: one run of the ETL (audit).",
 )
 
 dim_source_document = sa.Table(
     "dim_source_document", metadata,
     sa.Column("source_document_key", sa.Integer, primary_key=True),
-    sa.Column("uri", sa.Text, nullable=False, unique=True),
+    # where the document was last seen (a present location, see source_location)
+    sa.Column("uri", sa.Text, nullable=False),
     sa.Column("file_name", sa.Text, nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("sha256", sa.String(64), nullable=False, unique=True),
     sa.Column("size_bytes", sa.BigInteger, nullable=False),
     sa.Column("format", sa.String(10)),
     sa.Column("text_style", sa.String(30)),
@@ -57,7 +63,29 @@ dim_source_document = sa.Table(
     sa.Column("load_run_key", sa.Integer, sa.ForeignKey("load_run.load_run_key"),
               nullable=False),
     sa.Column("loaded_at", Timestamp, nullable=False),
-    comment="Grain: one file, by the URI it was read from (natural key: uri).",
+    comment="Grain: one document, by its bytes (natural key: sha256); the same bytes at "
+    "another path or URL are another source_location of the same document.",
+)
+
+source_location = sa.Table(
+    "source_location", metadata,
+    sa.Column("source_location_key", sa.Integer, primary_key=True),
+    # sha256 of the URI: a unique index on the URI itself fails for long paths (PostgreSQL
+    # btree rows are limited to ~2.7 kB)
+    sa.Column("uri_sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("uri", sa.Text, nullable=False),
+    sa.Column("source_document_key", sa.Integer,
+              sa.ForeignKey("dim_source_document.source_document_key", ondelete="SET NULL"),
+              index=True),
+    sa.Column("size_bytes", sa.BigInteger),
+    sa.Column("mtime_ns", sa.BigInteger),  # with size: "unchanged" without reading the file
+    sa.Column("is_present", sa.Boolean, nullable=False),
+    sa.Column("first_seen_run_key", sa.Integer, sa.ForeignKey("load_run.load_run_key"),
+              nullable=False),
+    sa.Column("last_seen_run_key", sa.Integer, sa.ForeignKey("load_run.load_run_key"),
+              nullable=False),
+    comment="Grain: one place (path or URL) a document was seen; source_document_key is null "
+    "while the file there could not be read.",
 )
 
 dim_unit = sa.Table(
@@ -126,10 +154,15 @@ fact_project_year = sa.Table(
     sa.Column("basis", sa.Text),
     sa.Column("necessity", sa.Text),
     sa.Column("overall_goal", sa.Text),
+    # the version the contract views show: the project-year's form from the document
+    # loaded last; the others are superseded and stay in the history views
+    sa.Column("is_current", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.UniqueConstraint("project_key", "year_key", "source_document_key",
                         name="uq_fact_project_year_project_year_document"),
-    comment="Grain: one project in one fiscal year as published in one file (a form printed "
-    "in two files lands once per file; the same form twice in one file is caught earlier).",
+    sa.Index("uq_fact_project_year_current", "project_key", "year_key", unique=True,
+             sqlite_where=sa.text("is_current"), postgresql_where=sa.text("is_current")),
+    comment="Grain: one project in one fiscal year as published in one document; exactly one "
+    "row per project-year is current (is_current), the others are superseded versions.",
 )
 
 fact_indicator_target = sa.Table(
@@ -159,8 +192,16 @@ quarantine = sa.Table(
     sa.Column("quarantine_key", sa.Integer, primary_key=True),
     sa.Column("load_run_key", sa.Integer, sa.ForeignKey("load_run.load_run_key"),
               nullable=False, index=True),
-    sa.Column("source_uri", sa.Text, nullable=False, index=True),
+    sa.Column("source_uri", sa.Text, nullable=False),
     sa.Column("source_sha256", sa.String(64)),
+    # what the row belongs to: a document (bytes that were read), or only a location (a file
+    # that could not be read); replaced whenever that document or location is read again
+    sa.Column("source_document_key", sa.Integer,
+              sa.ForeignKey("dim_source_document.source_document_key", ondelete="CASCADE"),
+              index=True),
+    sa.Column("source_location_key", sa.Integer,
+              sa.ForeignKey("source_location.source_location_key", ondelete="CASCADE"),
+              index=True),
     sa.Column("scope", sa.String(10), nullable=False),  # file / form / row
     sa.Column("stage", sa.String(20), nullable=False),
     sa.Column("reason", sa.String(40), nullable=False, index=True),

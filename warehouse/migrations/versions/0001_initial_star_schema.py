@@ -1,7 +1,8 @@
 """Initial star schema: dimensions, facts, quarantine, load-run audit and the contract views.
 
-The views are built from ``warehouse.views`` (Core selects compiled per dialect); a later
-change to a view gets a migration of its own that recreates it.
+The view SQL is frozen here, as it was when this revision was released: a later change to a
+view gets a migration of its own, so editing the code never changes what an old revision
+built.
 
 Revision ID: 0001
 Revises:
@@ -12,9 +13,42 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.schema import CreateView, DropView
 
-from warehouse.views import VIEWS
+VIEWS = {
+    "v_project_year": """
+SELECT dim_year.year, dim_unit.unit_name, fact_project_year.supervising_dept,
+       dim_project.project_name, fact_project_year.project_category,
+       fact_project_year.performance_type, fact_project_year.planned_start,
+       fact_project_year.planned_end, fact_project_year.includes_gov_procurement,
+       fact_project_year.total_budget_yuan, fact_project_year.current_year_budget_yuan,
+       fact_project_year.prior_year_budget_yuan, fact_project_year.prior_year_executed_yuan,
+       fact_project_year.fiscal_appropriation_yuan, fact_project_year.other_funds_yuan,
+       fact_project_year.overview, fact_project_year.basis, fact_project_year.necessity,
+       fact_project_year.overall_goal, dim_source_document.uri AS source_uri,
+       dim_source_document.sha256 AS source_sha256
+FROM fact_project_year
+JOIN dim_year ON dim_year.year_key = fact_project_year.year_key
+JOIN dim_unit ON dim_unit.unit_key = fact_project_year.unit_key
+JOIN dim_project ON dim_project.project_key = fact_project_year.project_key
+JOIN dim_source_document
+  ON dim_source_document.source_document_key = fact_project_year.source_document_key""",
+    "v_indicator_target": """
+SELECT dim_year.year, dim_unit.unit_name, dim_project.project_name, dim_indicator.level1,
+       dim_indicator.level2, dim_indicator.level3, fact_indicator_target.target_raw,
+       fact_indicator_target.target_operator, fact_indicator_target.target_value,
+       fact_indicator_target.target_value_high, fact_indicator_target.target_unit,
+       fact_indicator_target.target_text, dim_source_document.uri AS source_uri,
+       fact_indicator_target.source_page
+FROM fact_indicator_target
+JOIN fact_project_year
+  ON fact_project_year.project_year_key = fact_indicator_target.project_year_key
+JOIN dim_indicator ON dim_indicator.indicator_key = fact_indicator_target.indicator_key
+JOIN dim_year ON dim_year.year_key = fact_project_year.year_key
+JOIN dim_unit ON dim_unit.unit_key = fact_project_year.unit_key
+JOIN dim_project ON dim_project.project_key = fact_project_year.project_key
+JOIN dim_source_document
+  ON dim_source_document.source_document_key = fact_project_year.source_document_key""",
+}
 
 revision = '0001'
 down_revision = None
@@ -185,13 +219,13 @@ def upgrade() -> None:
     with op.batch_alter_table('fact_indicator_target', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_fact_indicator_target_indicator_key'), ['indicator_key'], unique=False)
 
-    for name, select in VIEWS.items():
-        op.execute(CreateView(select, name))
+    for name, sql in VIEWS.items():
+        op.execute(f"CREATE VIEW {name} AS {sql}")
 
 
 def downgrade() -> None:
     for name in VIEWS:
-        op.execute(DropView(sa.Table(name, sa.MetaData()), if_exists=True))
+        op.execute(f"DROP VIEW IF EXISTS {name}")
     with op.batch_alter_table('fact_indicator_target', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_fact_indicator_target_indicator_key'))
 
