@@ -77,6 +77,8 @@ def _run_tracked(request: Any) -> int:
 
     summary = RunSummary(**data.get("summary", {}))
     print(summary.line())
+    print(f"tracked as flow run {state.state_details.flow_run_id} (its logs list every "
+          "quarantined file; so does `targets-etl quarantine`)")
     return int(data.get("exit_code", EXIT_ERROR))
 
 
@@ -275,12 +277,13 @@ def _raise_interrupt(signum: int, _frame: FrameType | None) -> None:
 
 
 def _quiet_libraries(verbose: bool) -> None:
-    """Prefect's own noise (server telemetry, termination tracebacks) stays out of a
-    person's terminal unless asked for."""
+    """Prefect's own console output (engine tracebacks, telemetry) stays out of a person's
+    terminal unless asked for; its logs still reach the Prefect server."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-        logging.getLogger("prefect").setLevel(logging.WARNING)
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+    else:
+        logging.basicConfig(level=logging.INFO)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

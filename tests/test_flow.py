@@ -180,3 +180,28 @@ def test_no_flow_parameter_names_a_warehouse_or_a_path() -> None:
     assert list(nightly_flow.parameters.properties) == []
     assert sorted(backfill_flow.parameters.properties) == ["force", "years"]
     assert not {"db_url", "inbox", "paths"} & set(etl_flow.parameters.properties)
+
+
+def test_the_cli_with_a_configured_server_is_a_tracked_flow_run(inbox: Path,
+                                                                tmp_path: Path) -> None:
+    """With PREFECT_API_URL set, a run is a flow run on that server: Completed when it
+    exits 0, Failed when it does not; the warehouse URL is in no parameter."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    from tests.cli_runner import run_cli
+
+    api = str(PREFECT_API_URL.value())
+    good = run_cli(["run", str(inbox), "--db", f"sqlite:///{tmp_path / 'w.db'}", "--workers",
+                    "1"], tmp_path, PREFECT_API_URL=api)
+    assert good.code == 0, good.err
+    bad = run_cli(["run", str(inbox), "--db", "postgresql://postgres:secretpw@127.0.0.1:1/x"],
+                  tmp_path, PREFECT_API_URL=api)
+    assert bad.code == 2 and bad.err.count("\n") == 1, bad.err
+    with get_client(sync_client=True) as client:
+        runs = [r for r in client.read_flow_runs() if r.name and r.parameters.get("sources")
+                == [str(inbox)]]
+    states = sorted(str(r.state.type.value) for r in runs if r.state is not None)
+    assert states == ["COMPLETED", "FAILED"]
+    assert all("secretpw" not in str(r.parameters) and "db_url" not in r.parameters
+               for r in runs)
