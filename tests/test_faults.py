@@ -216,3 +216,34 @@ def test_control_characters_never_reach_the_warehouse(pg_url: str, tmp_path: Pat
             "SELECT count(*) FROM v_indicator_target WHERE target_raw = '可持续发展'")
         ).scalar() == 4
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_permanent_rejection_quarantines_the_file_and_the_run_goes_on(pg_url: str,
+                                                                         tmp_path: Path) -> None:
+    """psycopg reports SQLSTATE 54000 (a program limit, e.g. an index row too large) as an
+    OperationalError; it is not "the warehouse did not answer": that file is quarantined
+    (load_failed, with the column), not retried, the others load, the run exits 0."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    distinct_copies(inbox, 2)
+    engine = make_engine(pg_url)
+    ensure_schema(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            " IF NEW.unit_name LIKE '%01%' THEN RAISE EXCEPTION 'index row size exceeds"
+            " maximum' USING ERRCODE = '54000', COLUMN = 'natural_key'; END IF;"
+            " RETURN NEW; END $$"))
+        conn.execute(sa.text("CREATE TRIGGER refuse BEFORE INSERT ON dim_unit"
+                             " FOR EACH ROW EXECUTE FUNCTION refuse()"))
+    started = time.monotonic()
+    summary = run_files(engine, [inbox])
+    assert time.monotonic() - started < 20  # not retried for a minute
+    assert (summary.files_loaded, summary.files_quarantined, summary.files_failed) == (1, 1, 0)
+    with engine.connect() as conn:
+        [(reason, column, message)] = conn.execute(sa.text(
+            "SELECT reason, column_name, message FROM quarantine")).all()
+    assert (reason, column) == ("load_failed", "natural_key")
+    assert "54000" in message and "unit-01.txt" in message and "\n" not in message
+    engine.dispose()

@@ -190,3 +190,27 @@ def test_a_version_1_warehouse_upgrades_and_merges_copies(warehouse_url: str,
                 ) in ([("单位", "项目", 100)], [("单位", "项目", 100.0)])
     assert rows(engine, "SELECT count(*) FROM v_indicator_target") == [(1,)]
     engine.dispose()
+
+
+def test_a_file_rewritten_during_a_run_is_stored_with_the_bytes_that_were_parsed(
+        engine: sa.Engine, tmp_path: Path) -> None:
+    """The plan hashed one version, the worker reads the file once: hash and facts come from
+    that one read."""
+    from flows import pipeline
+    from warehouse.runs import start_run
+
+    path = tmp_path / SEED.name
+    shutil.copy(SEED, path)
+    ensure_schema(engine)
+    run_key = start_run(engine)
+    decided = pipeline.plan(engine, pipeline.discover([str(path)]))
+    republish(path, "180,000", "190,000")  # rewritten after the plan hashed it
+    [(job, item)] = list(pipeline.prepare_in_process(decided.jobs))
+    assert job.candidate.sha256 != item.source.sha256 if item.source else False
+    pipeline.load(engine, run_key, job, item)
+    import hashlib
+
+    [(sha,)] = rows(engine, "SELECT sha256 FROM dim_source_document")
+    assert sha == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert 190000.0 in [float(str(b)) for (b,) in rows(
+        engine, "SELECT total_budget_yuan FROM v_project_year")]
