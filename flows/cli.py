@@ -20,10 +20,9 @@ from types import FrameType
 from typing import Any
 
 from extractors.errors import ConfigurationError, EtlError
+from flows.exitcodes import ExitCode
 from transforms.text import printable
 from warehouse.db import DEFAULT_URL
-
-EXIT_OK, EXIT_FILES_FAILED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _db_url(args: argparse.Namespace) -> str:
@@ -38,21 +37,12 @@ def _engine(args: argparse.Namespace) -> Any:
     return engine
 
 
-def _pool(args: argparse.Namespace) -> Any:
-    from flows.pool import PoolSettings
-
-    defaults = PoolSettings()
-    return PoolSettings(workers=args.workers or os.cpu_count() or 1,
-                        timeout_s=args.timeout or defaults.timeout_s,
-                        memory_mb=args.worker_memory_mb or defaults.memory_mb)
-
-
 def _run(args: argparse.Namespace, sources: Sequence[str], force: bool) -> int:
     """A run, tracked in Prefect when a server is configured (PREFECT_API_URL), else plain."""
-    from flows.run import RunRequest, run_etl
+    from flows.run import RunRequest, run_etl, worker_pool
 
-    request = RunRequest(tuple(sources), _db_url(args), force=force, wait=args.wait,
-                         pool=_pool(args))
+    pool = worker_pool(args.workers, args.timeout, args.worker_memory_mb)
+    request = RunRequest(tuple(sources), _db_url(args), force=force, wait=args.wait, pool=pool)
     if os.environ.get("PREFECT_API_URL"):
         return _run_tracked(request)
     outcome = run_etl(request)
@@ -79,7 +69,7 @@ def _run_tracked(request: Any) -> int:
     print(summary.line())
     print(f"tracked as flow run {state.state_details.flow_run_id} (its logs list every "
           "quarantined file; so does `targets-etl quarantine`)")
-    return int(data.get("exit_code", EXIT_ERROR))
+    return int(data.get("exit_code", ExitCode.ERROR))
 
 
 def _print_outcome(line: str, gone: list[str], data: dict[str, Any],
@@ -112,7 +102,7 @@ def cmd_db(args: argparse.Namespace) -> int:
         with run_lock(engine, wait=True):
             ensure_schema(engine)
     print(f"warehouse schema: {current_revision(engine) or 'none'} (newest: {head_revision()})")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
@@ -126,7 +116,7 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
         print(f"[{row['reason']}] run {row['load_run_key']} {printable(row['source_uri'])} "
               f"{printable(where)}\n    {printable(row['message'])}")
     print(f"{len(rows)} quarantined item(s)")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -135,7 +125,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     status = warehouse_status(_engine(args))
     for line in status.lines():
         print(printable(line))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_retire(args: argparse.Namespace) -> int:
@@ -146,7 +136,7 @@ def cmd_retire(args: argparse.Namespace) -> int:
     with run_lock(engine, wait=args.wait):
         for uri in args.uris:
             print(printable(retire(engine, uri)))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_retry(args: argparse.Namespace) -> int:
@@ -155,7 +145,7 @@ def cmd_retry(args: argparse.Namespace) -> int:
     uris = [u for u in quarantined_uris(_engine(args)) if os.path.exists(u)]
     if not uris:
         print("nothing to retry: no quarantined file is still in place")
-        return EXIT_OK
+        return ExitCode.OK
     return _run(args, uris, force=True)
 
 
@@ -185,7 +175,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                                          schedule=Cron(args.cron, timezone=args.timezone))
     backfill = backfill_flow.to_deployment(name="backfill", parameters={"years": []})
     serve(nightly, backfill, pause_on_shutdown=False)  # type: ignore[arg-type]
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -295,18 +285,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("targets-etl: interrupted; the file being loaded was rolled back, the run is "
               "recorded as interrupted, the next run finishes the work", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     except EtlError as exc:
         if args.debug:
             traceback.print_exc()
         print(f"targets-etl: {printable(str(exc))}", file=sys.stderr)
-        return EXIT_ERROR
+        return ExitCode.ERROR
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
         print(f"targets-etl: unexpected {type(exc).__name__}: {printable(str(exc))[:300]} "
               "(--debug shows the traceback)", file=sys.stderr)
-        return EXIT_ERROR
+        return ExitCode.ERROR
 
 
 if __name__ == "__main__":

@@ -22,8 +22,7 @@ from prefect.client.schemas.objects import State
 from prefect.states import Failed
 
 from flows import pipeline
-from flows.pool import PoolSettings
-from flows.run import RunRequest, Steps, process, run_etl
+from flows.run import RunRequest, Steps, process, run_etl, worker_pool
 from warehouse.db import DEFAULT_URL
 
 SOURCE_ENV = "TARGETS_ETL_SOURCE"
@@ -61,9 +60,8 @@ def tracked_run(request: RunRequest, steps: Steps = PREFECT_STEPS) -> dict[str, 
 def etl_flow(sources: list[str], force: bool = False, workers: int | None = None,
              wait: bool = False) -> dict[str, Any] | State:
     """Load every .pdf/.txt under ``sources`` into the warehouse named by WAREHOUSE_URL."""
-    pool = PoolSettings(workers=workers or PoolSettings().workers)
     return tracked_run(RunRequest(tuple(sources), _warehouse_url(), force=force, wait=wait,
-                               pool=pool))
+                                  pool=worker_pool(workers)))
 
 
 @flow(name="targets-etl-nightly", log_prints=True)

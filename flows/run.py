@@ -9,6 +9,7 @@ at a time holds the run lock, from migrations to the closing of its ``load_run``
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -19,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from flows import pipeline
+from flows.exitcodes import ExitCode
 from flows.pool import ItemFailed, PoolSettings, run_pool
 from warehouse.db import (
     WarehouseUnavailable,
@@ -39,8 +41,6 @@ Report = Callable[[str], None]
 #: a person is usually waiting for the answer.
 FIRST_CONTACT = RetryPolicy(attempts=3, first_delay_s=1.0, backoff=2.0)
 
-#: Exit codes (README, "Exit codes").
-EXIT_OK, EXIT_FILES_FAILED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 #: How a worker that did not return is quarantined.
 FAILURE_REASONS = {"timeout": "extract_timeout", "memory": "extract_memory",
                    "crashed": "extract_crashed", "error": "unreadable"}
@@ -48,6 +48,17 @@ FAILURE_REASONS = {"timeout": "extract_timeout", "memory": "extract_memory",
 
 def report_stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
+
+
+def worker_pool(workers: int | None = None, timeout_s: float | None = None,
+                memory_mb: int | None = None) -> PoolSettings:
+    """Extraction workers, forked from a server that has imported the pipeline once (so a
+    replaced worker starts in milliseconds); unset values take the pool's defaults."""
+    defaults = PoolSettings()
+    return PoolSettings(workers=workers or os.cpu_count() or 1,
+                        timeout_s=timeout_s or defaults.timeout_s,
+                        memory_mb=memory_mb or defaults.memory_mb,
+                        preload=("flows.pipeline",))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +69,7 @@ class RunRequest:
     db_url: str
     force: bool = False
     wait: bool = False
-    pool: PoolSettings = field(default_factory=PoolSettings)
+    pool: PoolSettings = field(default_factory=lambda: worker_pool())
 
     def __post_init__(self) -> None:
         if not self.sources:
@@ -75,8 +86,8 @@ class RunOutcome:
     @property
     def exit_code(self) -> int:
         if self.status == "interrupted":
-            return EXIT_INTERRUPTED
-        return EXIT_FILES_FAILED if self.summary.files_failed else EXIT_OK
+            return ExitCode.INTERRUPTED
+        return ExitCode.FILES_FAILED if self.summary.files_failed else ExitCode.OK
 
     def as_dict(self) -> dict[str, Any]:
         return {"run_key": self.run_key, "status": self.status, "exit_code": self.exit_code,
