@@ -15,6 +15,11 @@ Layout = Literal["shanghai", "national"]
 FileFormat = Literal["pdf", "txt"]
 TextStyle = Literal["seed", "pdftotext", "pdftotext-layout"]
 MoneyUnit = Literal["yuan", "wan_yuan"]
+#: The block or column block an indicator row was printed in (contract v2 ``period``).
+Period = Literal["annual", "long_term", "mid_term"]
+#: Printed label (or column heading) → printed value, in print order: what the contract's
+#: ``extra_fields`` / ``extra`` keep so nothing printed is lost.
+Extra = tuple[tuple[str, str], ...]
 
 #: Header fields a form may carry, by canonical name (the contract's column names without
 #: the ``_yuan`` suffix for money). Extractors put the printed value under these keys.
@@ -40,6 +45,14 @@ HEADER_FIELDS: tuple[str, ...] = (
     "measures",
     "implementation_plan",
     "overall_goal",
+    # contract v2
+    "unit_code",
+    "supervising_dept_code",
+    "project_attribute",
+    "project_period",
+    "long_term_goal",
+    "mid_term_budget",
+    "carryover",
 )
 
 
@@ -56,6 +69,14 @@ class IndicatorRow:
     level3: str
     target_raw: str
     page: int | None  # 1-based page of the file where the level-3 cell is printed
+    period: Period = "annual"
+    #: The row's operator column (指标性质 / 指标方向) and unit column (计量单位), as printed
+    operator_cell: str | None = None
+    unit_cell: str | None = None
+    weight: str | None = None  # 分值 / 权重, as printed
+    remarks: str | None = None  # 备注
+    explanation: str | None = None  # 指标说明 / 绩效标准 / 评分标准
+    extra: Extra = ()  # any other printed column: heading → cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +97,8 @@ class Form:
     has_target_column: bool = True
     #: Problems the extractor noticed but could work around, for the run log
     notes: tuple[str, ...] = field(default=())
+    #: Every other printed header label (colon removed) → its value
+    extra_fields: Extra = ()
 
 
 @dataclass(frozen=True, slots=True)

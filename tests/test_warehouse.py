@@ -25,11 +25,18 @@ V_PROJECT_YEAR_COLUMNS = [
     "total_budget_yuan", "current_year_budget_yuan", "prior_year_budget_yuan",
     "prior_year_executed_yuan", "fiscal_appropriation_yuan", "other_funds_yuan", "overview",
     "basis", "necessity", "overall_goal", "source_uri", "source_sha256",
+    # contract v2
+    "unit_code", "supervising_dept_code", "project_attribute", "project_period",
+    "long_term_goal", "mid_term_budget_yuan", "carryover_yuan", "extra_fields",
+    # extracted narratives v1 never stored
+    "measures", "implementation_plan",
 ]
 V_INDICATOR_TARGET_COLUMNS = [
     "year", "unit_name", "project_name", "level1", "level2", "level3", "target_raw",
     "target_operator", "target_value", "target_value_high", "target_unit", "target_text",
     "source_uri", "source_page",
+    # contract v2
+    "period", "weight", "remarks", "explanation", "extra",
 ]
 TABLES = ["dim_indicator", "dim_project", "dim_source_document", "dim_unit", "dim_year",
           "fact_indicator_target", "fact_project_year", "load_run", "quarantine",

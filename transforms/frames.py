@@ -13,26 +13,40 @@ from typing import Any
 
 import pandas as pd
 
-from extractors.model import Form
+from extractors.model import Extra, Form
 from transforms.quarantine import QuarantineEntry
 from transforms.targets import normalise_target
 from transforms.text import join_cell, join_paragraphs
-from transforms.values import parse_date, parse_money, parse_year, parse_yes_no
+from transforms.values import (
+    parse_date,
+    parse_money,
+    parse_period_dates,
+    parse_weight,
+    parse_year,
+    parse_yes_no,
+    ticked_option,
+)
 
 SHORT_FIELDS = ("unit_name", "supervising_dept", "project_name", "project_category",
-                "performance_type")
-NARRATIVE_FIELDS = ("overview", "basis", "necessity", "overall_goal")
+                "performance_type", "unit_code", "supervising_dept_code", "project_period")
+NARRATIVE_FIELDS = ("overview", "basis", "necessity", "overall_goal", "long_term_goal",
+                    "measures", "implementation_plan")
 MONEY_FIELDS = ("total_budget", "current_year_budget", "prior_year_budget",
-                "prior_year_executed", "fiscal_appropriation", "other_funds")
+                "prior_year_executed", "fiscal_appropriation", "other_funds", "mid_term_budget",
+                "carryover")
 PROJECT_COLUMNS = (
-    "form_index", "form_page", "layout", "year", *SHORT_FIELDS, "planned_start",
-    "planned_end", "includes_gov_procurement", *(f"{m}_yuan" for m in MONEY_FIELDS),
-    *NARRATIVE_FIELDS,
+    "form_index", "form_page", "layout", "year", *SHORT_FIELDS, "project_attribute",
+    "planned_start", "planned_end", "includes_gov_procurement",
+    *(f"{m}_yuan" for m in MONEY_FIELDS), *NARRATIVE_FIELDS, "extra_fields",
 )
 INDICATOR_COLUMNS = (
-    "form_index", "row_index", "level1", "level2", "level3", "target_raw", "target_operator",
-    "target_value", "target_value_high", "target_unit", "target_text", "source_page",
+    "form_index", "row_index", "period", "level1", "level2", "level3", "target_raw",
+    "target_operator", "target_value", "target_value_high", "target_unit", "target_text",
+    "weight", "remarks", "explanation", "extra", "source_page",
 )
+#: Contract v2: personal data (项目负责人 names, 联系电话 numbers) is never loaded, not even in
+#: ``extra_fields``: a printed label holding one of these words is dropped.
+PERSONAL_DATA_LABELS = ("负责人", "联系人", "电话", "手机", "邮箱", "身份证")
 
 
 @dataclass
@@ -66,30 +80,47 @@ def project_record(index: int, form: Form) -> dict[str, Any]:
         record[name] = join_cell(f.get(name))
     for name in NARRATIVE_FIELDS:
         record[name] = join_paragraphs(f.get(name))
+    record["project_attribute"] = ticked_option(join_cell(f.get("project_attribute")))
     for name in ("planned_start", "planned_end"):
         record[name] = _parsed("bad_date", name, f.get(name), parse_date)
+    span = parse_period_dates(record["project_period"])
+    if span is not None and record["planned_start"] is None and record["planned_end"] is None:
+        record["planned_start"], record["planned_end"] = span
     record["includes_gov_procurement"] = _parsed(
         "bad_yes_no", "includes_gov_procurement", f.get("includes_gov_procurement"), parse_yes_no)
     for name in MONEY_FIELDS:
         value = _parsed("bad_money", f"{name}_yuan", f.get(name),
                         partial(parse_money, unit=form.money_unit))
         record[f"{name}_yuan"] = None if value is None else float(value)
+    record["extra_fields"] = extra_dict(form.extra_fields)
     return record
+
+
+def extra_dict(extra: Extra) -> dict[str, str]:
+    """Printed label → value, wraps repaired and colons removed; personal data left out."""
+    out: dict[str, str] = {}
+    for label, value in extra:
+        name = (join_cell(label) or "").rstrip(":：")
+        if name and not any(word in name for word in PERSONAL_DATA_LABELS):
+            out[name] = join_cell(value) or ""
+    return out
 
 
 def indicator_records(index: int, form: Form) -> list[dict[str, Any]]:
     out = []
     for n, row in enumerate(form.indicators):
         raw = join_cell(row.target_raw) or ""
-        target = normalise_target(raw)
+        target = normalise_target(raw, join_cell(row.operator_cell), join_cell(row.unit_cell))
         out.append({
-            "form_index": index, "row_index": n,
+            "form_index": index, "row_index": n, "period": row.period,
             "level1": join_cell(row.level1), "level2": join_cell(row.level2),
             "level3": join_cell(row.level3), "target_raw": raw,
             "target_operator": target.operator,
             "target_value": None if target.value is None else float(target.value),
             "target_value_high": None if target.value_high is None else float(target.value_high),
             "target_unit": target.unit, "target_text": target.text,
+            "weight": parse_weight(row.weight), "remarks": join_cell(row.remarks),
+            "explanation": join_cell(row.explanation), "extra": extra_dict(row.extra),
             "source_page": row.page,
         })
     return out

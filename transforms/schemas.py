@@ -67,6 +67,17 @@ class ProjectYearFrame(pa.DataFrameModel):
     basis: Series[str] = pa.Field(nullable=True)
     necessity: Series[str] = pa.Field(nullable=True)
     overall_goal: Series[str] = pa.Field(nullable=True)
+    # contract v2
+    unit_code: Series[str] = pa.Field(nullable=True, str_length={"max_value": 50})
+    supervising_dept_code: Series[str] = pa.Field(nullable=True, str_length={"max_value": 50})
+    project_attribute: Series[str] = pa.Field(nullable=True, str_length={"max_value": 100})
+    project_period: Series[str] = pa.Field(nullable=True, str_length={"max_value": 100})
+    long_term_goal: Series[str] = pa.Field(nullable=True)
+    mid_term_budget_yuan: Series[float] = pa.Field(nullable=True, ge=0)
+    carryover_yuan: Series[float] = pa.Field(nullable=True, ge=0)
+    measures: Series[str] = pa.Field(nullable=True)
+    implementation_plan: Series[str] = pa.Field(nullable=True)
+    extra_fields: Series[object] = pa.Field(nullable=False)
 
     @pa.dataframe_check(name="planned_end_not_before_start")
     @classmethod
@@ -100,6 +111,12 @@ class IndicatorTargetFrame(pa.DataFrameModel):
     target_unit: Series[str] = pa.Field(nullable=True, str_length={"max_value": 50})
     target_text: Series[str] = pa.Field(nullable=True)
     source_page: Series[pa.Int64] = pa.Field(nullable=True, ge=1)
+    # contract v2
+    period: Series[str] = pa.Field(isin=["annual", "long_term", "mid_term"])
+    weight: Series[float] = pa.Field(nullable=True, ge=0)
+    remarks: Series[str] = pa.Field(nullable=True)
+    explanation: Series[str] = pa.Field(nullable=True)
+    extra: Series[object] = pa.Field(nullable=False)
 
     @pa.dataframe_check(name="range_low_not_above_high")
     @classmethod

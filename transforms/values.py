@@ -67,3 +67,64 @@ def parse_year(raw: str | None) -> int:
     if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
         raise ValueError(f"fiscal year {raw!r} is impossible")
     return int(text)
+
+
+#: Tick-box marks (contract v2 项目属性): a ticked and an empty box, as fonts print them
+#: (``R`` is Wingdings' ☑ extracted without a Unicode map).
+TICKED = frozenset("√✓✔☑■R")
+UNTICKED = frozenset("□☐")
+_MARKS = "".join(sorted(TICKED | UNTICKED))
+_OPTION_AFTER = re.compile(rf"([^\s{_MARKS}:：]+)\s*([{_MARKS}])")
+_OPTION_BEFORE = re.compile(rf"([{_MARKS}])\s*([^\s{_MARKS}:：]+)")
+
+
+def ticked_option(raw: str | None) -> str | None:
+    """``新增□ 延续√`` → ``延续``; ``☑新增 □延续`` → ``新增``; a value printed without boxes
+    (``常年项目``) as it is. No box ticked, or several, is not a choice: ``None`` / the text."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    if not any(ch in UNTICKED or (ch in TICKED and ch != "R") for ch in text):
+        return text
+    before = text[0] in TICKED | UNTICKED
+    pairs = ([(label, mark) for mark, label in _OPTION_BEFORE.findall(text)] if before
+             else _OPTION_AFTER.findall(text))
+    ticked = [label for label, mark in pairs if mark in TICKED]
+    if len(ticked) == 1:
+        return str(ticked[0])
+    return None if not ticked else text
+
+
+_YMD = r"(\d{4})\s*[年.\-/]\s*(\d{1,2})(?:\s*[月.\-/]\s*(\d{1,2})\s*日?|\s*月)?"
+_MD = r"(?:(\d{4})\s*[年.\-/]\s*)?(\d{1,2})(?:\s*[月.\-/]\s*(\d{1,2})\s*日?|\s*月)?"
+_PERIOD_RE = re.compile(rf"^{_YMD}\s*(?:至|到|-|—|–|~|～)+\s*{_MD}$")
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def parse_period_dates(raw: str | None) -> tuple[dt.date, dt.date] | None:
+    """A 项目期 printed as a date range (``2023年1月至12月``, ``2023-01-01至2023-12-31``,
+    ``2023.1-2024.6``) → its first and last day; ``None`` for anything else (``3年``)."""
+    m = _PERIOD_RE.match((raw or "").strip())
+    if m is None:
+        return None
+    y1, m1, d1, y2, m2, d2 = m.groups()
+    try:
+        start = dt.date(int(y1), int(m1), int(d1) if d1 else 1)
+        end_year = int(y2) if y2 else int(y1)
+        end = (dt.date(end_year, int(m2), int(d2)) if d2 else _month_end(end_year, int(m2)))
+    except ValueError:
+        return None
+    return (start, end) if start <= end else None
+
+
+_WEIGHT_RE = re.compile(r"^(\d+(?:\.\d+)?)(?:%|分)?$")
+
+
+def parse_weight(raw: str | None) -> float | None:
+    """分值 / 权重 of a row: ``10``, ``10%``, ``10分`` → 10; anything else → ``None``."""
+    m = _WEIGHT_RE.match(key(raw))
+    return float(m[1]) if m else None

@@ -47,9 +47,13 @@ PROJECT_FACT_COLUMNS = (
     "includes_gov_procurement", "total_budget_yuan", "current_year_budget_yuan",
     "prior_year_budget_yuan", "prior_year_executed_yuan", "fiscal_appropriation_yuan",
     "other_funds_yuan", "overview", "basis", "necessity", "overall_goal",
+    "unit_code", "supervising_dept_code", "project_attribute", "project_period",
+    "long_term_goal", "mid_term_budget_yuan", "carryover_yuan", "measures",
+    "implementation_plan", "extra_fields",
 )
 TARGET_FACT_COLUMNS = ("target_raw", "target_operator", "target_value", "target_value_high",
-                       "target_unit", "target_text", "source_page")
+                       "target_unit", "target_text", "source_page", "period", "weight",
+                       "remarks", "explanation", "extra")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ instead of adding one. Money is ``NUMERIC(18, 2)`` in yuan.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 metadata = sa.MetaData(
     naming_convention={
@@ -20,6 +21,8 @@ metadata = sa.MetaData(
 )
 
 Money = sa.Numeric(18, 2)
+#: A JSON object: JSONB on PostgreSQL (queryable with ->>), JSON text on SQLite (json_extract).
+JsonObject = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 Number = sa.Numeric(20, 6)
 Timestamp = sa.DateTime(timezone=True)
 
@@ -157,6 +160,17 @@ fact_project_year = sa.Table(
     # the version the contract views show: the project-year's form from the document
     # loaded last; the others are superseded and stay in the history views
     sa.Column("is_current", sa.Boolean, nullable=False, server_default=sa.true()),
+    # contract v2 (migration 0003)
+    sa.Column("unit_code", sa.Text),
+    sa.Column("supervising_dept_code", sa.Text),
+    sa.Column("project_attribute", sa.Text),
+    sa.Column("project_period", sa.Text),
+    sa.Column("long_term_goal", sa.Text),
+    sa.Column("mid_term_budget_yuan", Money),
+    sa.Column("carryover_yuan", Money),
+    sa.Column("measures", sa.Text),
+    sa.Column("implementation_plan", sa.Text),
+    sa.Column("extra_fields", JsonObject),
     sa.UniqueConstraint("project_key", "year_key", "source_document_key",
                         name="uq_fact_project_year_project_year_document"),
     sa.Index("uq_fact_project_year_current", "project_key", "year_key", unique=True,
@@ -181,6 +195,12 @@ fact_indicator_target = sa.Table(
     sa.Column("target_unit", sa.Text),
     sa.Column("target_text", sa.Text),
     sa.Column("source_page", sa.Integer),
+    # contract v2 (migration 0003)
+    sa.Column("period", sa.String(10), nullable=False, server_default="annual"),
+    sa.Column("weight", Number),
+    sa.Column("remarks", sa.Text),
+    sa.Column("explanation", sa.Text),
+    sa.Column("extra", JsonObject),
     sa.UniqueConstraint("project_year_key", "row_index",
                         name="uq_fact_indicator_target_row"),
     comment="Grain: one indicator row of one project in one year (a row printed twice in a "
