@@ -180,7 +180,9 @@ def test_a_version_1_warehouse_upgrades_and_merges_copies(warehouse_url: str,
             conn.execute(sa.text(
                 "INSERT INTO fact_indicator_target (project_year_key, indicator_key,"
                 f" row_index, target_raw) VALUES ({doc * 10}, 3, 0, '合理')"))
-    ensure_schema(engine)
+    from flows.cli import main
+
+    assert main(["db", "upgrade", "--db", warehouse_url]) == 0  # what an operator runs
     assert rows(engine, "SELECT source_document_key, sha256 FROM dim_source_document") == [
         (1, "abc")]
     assert sorted(rows(engine, "SELECT uri, source_document_key FROM source_location")) == [
@@ -189,6 +191,9 @@ def test_a_version_1_warehouse_upgrades_and_merges_copies(warehouse_url: str,
     assert rows(engine, "SELECT unit_name, project_name, total_budget_yuan FROM v_project_year"
                 ) in ([("单位", "项目", 100)], [("单位", "项目", 100.0)])
     assert rows(engine, "SELECT count(*) FROM v_indicator_target") == [(1,)]
+    assert rows(engine, "SELECT period FROM v_indicator_target") == [("annual",)]
+    assert rows(engine, "SELECT unit_key, project_key FROM fact_project_year") == [(7, 9)]
+    assert rows(engine, "SELECT indicator_key FROM fact_indicator_target") == [(3,)]
     engine.dispose()
 
 
