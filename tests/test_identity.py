@@ -219,3 +219,22 @@ def test_a_file_rewritten_during_a_run_is_stored_with_the_bytes_that_were_parsed
     assert sha == hashlib.sha256(path.read_bytes()).hexdigest()
     assert 190000.0 in [float(str(b)) for (b,) in rows(
         engine, "SELECT total_budget_yuan FROM v_project_year")]
+
+
+def test_invisible_characters_do_not_split_a_unit_or_a_project(engine: sa.Engine,
+                                                               tmp_path: Path) -> None:
+    """The same forms with zero-width spaces, a BOM and a bidi mark inside the names are the
+    same unit and projects (a re-publication of them), not new ones."""
+    shutil.copy(SEED, tmp_path / "plain.txt")
+    text = SEED.read_text(encoding="utf-8")
+    marked = (text.replace("上海市科普教育", "上海市\u200b科普\ufeff教育")
+              .replace("海智双创", "海智\u200d双\u200e创"))
+    assert marked != text
+    (tmp_path / "marked.txt").write_text(marked, encoding="utf-8")
+    summary = run_files(engine, [tmp_path])
+    assert summary.files_loaded == 2
+    assert rows(engine, "SELECT count(*) FROM dim_unit") == [(1,)]
+    assert rows(engine, "SELECT count(*) FROM dim_project") == [(4,)]
+    assert rows(engine, "SELECT count(*) FROM v_project_year") == [(4,)]
+    names = [str(n) for (n,) in rows(engine, "SELECT unit_name FROM dim_unit")]
+    assert all("\u200b" not in n and "\ufeff" not in n for n in names)
