@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     outcomes: dict[str, int] = {}
     times = []
     for i in range(args.runs):
-        outcome, seconds = one_run(args.source, args.timeout)
+        outcome, seconds = one_run(os.path.abspath(args.source), args.timeout)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
         times.append(seconds)
         print(f"run {i + 1}/{args.runs}: {outcome} in {seconds:.1f} s", flush=True)
