@@ -16,7 +16,7 @@ import pandas as pd
 from extractors.model import Extra, Form
 from transforms.quarantine import QuarantineEntry
 from transforms.targets import normalise_target
-from transforms.text import join_cell, join_paragraphs
+from transforms.text import join_cell, join_paragraphs, key
 from transforms.values import (
     parse_date,
     parse_money,
@@ -35,12 +35,14 @@ MONEY_FIELDS = ("total_budget", "current_year_budget", "prior_year_budget",
                 "prior_year_executed", "fiscal_appropriation", "other_funds", "mid_term_budget",
                 "carryover")
 PROJECT_COLUMNS = (
-    "form_index", "form_page", "layout", "year", *SHORT_FIELDS, "project_attribute",
+    "form_index", "form_page", "layout", "year", "unit_nk", "project_nk", *SHORT_FIELDS,
+    "project_attribute",
     "planned_start", "planned_end", "includes_gov_procurement",
     *(f"{m}_yuan" for m in MONEY_FIELDS), *NARRATIVE_FIELDS, "extra_fields",
 )
 INDICATOR_COLUMNS = (
-    "form_index", "row_index", "period", "level1", "level2", "level3", "target_raw",
+    "form_index", "row_index", "indicator_nk", "period", "level1", "level2", "level3",
+    "target_raw",
     "target_operator", "target_value", "target_value_high", "target_unit", "target_text",
     "weight", "remarks", "explanation", "extra", "source_page",
 )
@@ -78,6 +80,8 @@ def project_record(index: int, form: Form) -> dict[str, Any]:
     record["year"] = _parsed("bad_year", "year", f.get("year"), parse_year)
     for name in SHORT_FIELDS:
         record[name] = join_cell(f.get(name))
+    record["unit_nk"] = unit_natural_key(record["unit_name"])
+    record["project_nk"] = project_natural_key(record["unit_name"], record["project_name"])
     for name in NARRATIVE_FIELDS:
         record[name] = join_paragraphs(f.get(name))
     record["project_attribute"] = ticked_option(join_cell(f.get("project_attribute")))
@@ -96,6 +100,21 @@ def project_record(index: int, form: Form) -> dict[str, Any]:
     return record
 
 
+def unit_natural_key(unit: str | None) -> str:
+    """The natural keys of the dimensions (what makes a re-run find the same row): the NFKC,
+    whitespace- and invisible-free spelling of what identifies each."""
+    return key(unit)
+
+
+def project_natural_key(unit: str | None, project: str | None) -> str:
+    return f"{key(unit)}|{key(project)}"
+
+
+def indicator_natural_key(layout: str, level1: str | None, level2: str | None,
+                          level3: str | None) -> str:
+    return "|".join((layout, key(level1), key(level2), key(level3)))
+
+
 def extra_dict(extra: Extra) -> dict[str, str]:
     """Printed label → value, wraps repaired and colons removed; personal data left out."""
     out: dict[str, str] = {}
@@ -111,10 +130,11 @@ def indicator_records(index: int, form: Form) -> list[dict[str, Any]]:
     for n, row in enumerate(form.indicators):
         raw = join_cell(row.target_raw) or ""
         target = normalise_target(raw, join_cell(row.operator_cell), join_cell(row.unit_cell))
+        levels = (join_cell(row.level1), join_cell(row.level2), join_cell(row.level3))
         out.append({
-            "form_index": index, "row_index": n, "period": row.period,
-            "level1": join_cell(row.level1), "level2": join_cell(row.level2),
-            "level3": join_cell(row.level3), "target_raw": raw,
+            "form_index": index, "row_index": n,
+            "indicator_nk": indicator_natural_key(form.layout, *levels), "period": row.period,
+            "level1": levels[0], "level2": levels[1], "level3": levels[2], "target_raw": raw,
             "target_operator": target.operator,
             "target_value": None if target.value is None else float(target.value),
             "target_value_high": None if target.value_high is None else float(target.value_high),

@@ -70,6 +70,7 @@ class QuarantineEntry:
     column: str | None = None
     check: str | None = None
     value: str | None = None
+    year: int | None = None  # the form's printed fiscal year, where readable
 
     @property
     def scope(self) -> Literal["file", "form", "row"]:

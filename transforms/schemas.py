@@ -49,6 +49,8 @@ class ProjectYearFrame(pa.DataFrameModel):
     form_page: Series[int] = pa.Field(ge=1)
     layout: Series[str] = pa.Field(isin=["shanghai", "national"])
     year: Series[int] = pa.Field(ge=MIN_YEAR, le=MAX_YEAR)
+    unit_nk: Series[str] = pa.Field(str_length={"min_value": 1})
+    project_nk: Series[str] = pa.Field(str_length={"min_value": 3})
     unit_name: Series[str] = pa.Field(str_length={"min_value": 1, "max_value": 200})
     supervising_dept: Series[str] = pa.Field(nullable=True, str_length={"max_value": 200})
     project_name: Series[str] = pa.Field(str_length={"min_value": 1, "max_value": 300})
@@ -101,6 +103,7 @@ class IndicatorTargetFrame(pa.DataFrameModel):
 
     form_index: Series[int] = pa.Field(ge=0)
     row_index: Series[int] = pa.Field(ge=0)
+    indicator_nk: Series[str]
     level1: Series[str] = pa.Field(str_length={"min_value": 1, "max_value": 100})
     level2: Series[str] = pa.Field(str_length={"min_value": 1, "max_value": 100})
     level3: Series[str] = pa.Field(str_length={"min_value": 1, "max_value": 300})

@@ -23,9 +23,10 @@ tables below; the parsing code only combines them.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+
+from transforms.text import key
 
 Operator = str  # one of "=", ">=", "<=", ">", "<", "range"
 
@@ -103,10 +104,6 @@ def _decimal(number: str) -> Decimal | None:
         return None
 
 
-def _clean(raw: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw))
-
-
 def _strip_prefix(cell: str) -> tuple[Operator | None, str]:
     for word, op in _PREFIXES:
         if cell.startswith(word):
@@ -177,7 +174,7 @@ def _qualitative(raw: str) -> Target:
 
 
 def _column_unit(unit_cell: str | None) -> str | None:
-    unit = _clean(unit_cell or "")
+    unit = key(unit_cell or "")
     return unit if unit and _UNIT_RE.fullmatch(unit) else None
 
 
@@ -190,10 +187,10 @@ def normalise_target(raw: str, operator_cell: str | None = None,
     neither an operator nor a qualitative mark is ignored; so is a unit column that is not a
     unit (more than 12 characters, or digits).
     """
-    cell = _clean(raw)
+    cell = key(raw)
     if not cell:
         return _EMPTY
-    column = _clean(operator_cell or "")
+    column = key(operator_cell or "")
     if column in _QUALITATIVE_MARKS:
         return _qualitative(raw)
     target = _quantity(cell)

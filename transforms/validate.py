@@ -11,6 +11,8 @@ whole. Values too large for their warehouse column fail here, not in the databas
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +34,7 @@ from transforms.schemas import (
     ProjectYearFrame,
 )
 from transforms.text import key
+from transforms.values import parse_year
 
 _PROJECT_REASONS = {
     "year": "bad_year", "unit_name": "missing_name", "project_name": "missing_name",
@@ -220,4 +223,16 @@ def validate_forms(forms: Sequence[Form]) -> Validated:
     projects = ProjectYearFrame.validate(projects)
     indicators = IndicatorTargetFrame.validate(indicators[indicators["form_index"].isin(
         projects["form_index"])])
-    return Validated(projects=projects, indicators=indicators, quarantine=quarantine)
+    return Validated(projects=projects, indicators=indicators,
+                     quarantine=with_years(quarantine, forms))
+
+
+def with_years(entries: list[QuarantineEntry], forms: Sequence[Form]) -> list[QuarantineEntry]:
+    """Each form or row entry carries its form's printed year, so a quarantined form can be
+    found by year too (``targets-etl quarantine --year``)."""
+    years: dict[int, int] = {}
+    for index, form in enumerate(forms):
+        with contextlib.suppress(ValueError):
+            years[index] = parse_year(form.fields.get("year"))
+    return [dataclasses.replace(e, year=years.get(e.form_index))
+            if e.form_index is not None else e for e in entries]

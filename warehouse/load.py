@@ -19,9 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from extractors.model import ExtractedDocument, SourceFile
 from transforms.quarantine import QuarantineEntry
-from transforms.text import key
 from transforms.validate import Validated
-from transforms.values import parse_year
 from warehouse.locations import (
     Sighting,
     clear_location_quarantine,
@@ -207,57 +205,39 @@ def upsert_dimensions(conn: sa.Connection, projects: pd.DataFrame,
                       indicators: pd.DataFrame) -> tuple[dict[int, tuple[int, int, int]],
                                                          dict[str, int]]:
     """Dimension keys for every form (``form_index → (unit, project, year)``) and indicator
-    (natural key → key)."""
-    units = {key(u): u for u in projects["unit_name"]}
+    (natural key → key). Natural keys come with the frames (``transforms.frames``)."""
+    units = dict(zip(projects["unit_nk"], projects["unit_name"], strict=True))
     _insert_missing(conn, dim_unit, [{"natural_key": k, "unit_name": v}
                                      for k, v in units.items()], "natural_key")
     unit_keys = _keys(conn, dim_unit, "unit_key", "natural_key", units)
-    project_nk = {i: f"{key(u)}|{key(p)}" for i, u, p in
-                  zip(projects["form_index"], projects["unit_name"], projects["project_name"],
-                      strict=True)}
     _insert_missing(conn, dim_project, [
-        {"natural_key": project_nk[i], "unit_key": unit_keys[key(u)], "project_name": p}
-        for i, u, p in zip(projects["form_index"], projects["unit_name"],
-                           projects["project_name"], strict=True)], "natural_key")
-    project_keys = _keys(conn, dim_project, "project_key", "natural_key", project_nk.values())
+        {"natural_key": nk, "unit_key": unit_keys[u], "project_name": p}
+        for nk, u, p in zip(projects["project_nk"], projects["unit_nk"],
+                            projects["project_name"], strict=True)], "natural_key")
+    project_keys = _keys(conn, dim_project, "project_key", "natural_key", projects["project_nk"])
     years = {int(y) for y in projects["year"]}
     _insert_missing(conn, dim_year, [{"year_key": y, "year": y} for y in years], "year")
-    forms = {int(i): (unit_keys[key(u)], project_keys[project_nk[i]], int(y)) for i, u, y in
-             zip(projects["form_index"], projects["unit_name"], projects["year"], strict=True)}
+    forms = {int(i): (unit_keys[u], project_keys[p], int(y)) for i, u, p, y in
+             zip(projects["form_index"], projects["unit_nk"], projects["project_nk"],
+                 projects["year"], strict=True)}
     layout_of = dict(zip(projects["form_index"], projects["layout"], strict=True))
-    ind_rows = {indicator_natural_key(layout_of[r.form_index], r.level1, r.level2, r.level3): {
-        "layout": layout_of[r.form_index], "level1": r.level1, "level2": r.level2,
-        "level3": r.level3} for r in indicators.itertuples()}
+    ind_rows = {r.indicator_nk: {"layout": layout_of[r.form_index], "level1": r.level1,
+                                 "level2": r.level2, "level3": r.level3}
+                for r in indicators.itertuples()}
     _insert_missing(conn, dim_indicator, [{"natural_key": k, **v} for k, v in ind_rows.items()],
                     "natural_key")
     return forms, _keys(conn, dim_indicator, "indicator_key", "natural_key", ind_rows)
 
 
-def indicator_natural_key(layout: Any, level1: Any, level2: Any, level3: Any) -> str:
-    return "|".join((str(layout), key(level1), key(level2), key(level3)))
-
-
-def printed_years(doc: ExtractedDocument | None) -> dict[int, int]:
-    """``form_index → fiscal year`` for every form whose printed year is readable, so a
-    quarantined form can be found by year too."""
-    out: dict[int, int] = {}
-    for index, form in enumerate(doc.forms if doc else ()):
-        try:
-            out[index] = parse_year(form.fields.get("year"))
-        except ValueError:
-            continue
-    return out
-
-
 def quarantine_rows(entries: Sequence[QuarantineEntry], uri: str, sha256: str | None,
-                    run_key: int, years: dict[int, int], document_key: int | None = None,
+                    run_key: int, document_key: int | None = None,
                     location_key: int | None = None) -> list[dict[str, Any]]:
     stamp = now()
     return [{
         "load_run_key": run_key, "source_uri": uri, "source_sha256": sha256,
         "source_document_key": document_key, "source_location_key": location_key,
         "scope": e.scope, "stage": e.stage, "reason": e.reason, "message": e.message,
-        "year": years.get(e.form_index) if e.form_index is not None else None,
+        "year": e.year,
         "form_index": e.form_index, "row_index": e.row_index, "page": e.page,
         "column_name": e.column, "check_name": e.check, "failing_value": e.value,
         "quarantined_at": stamp,
@@ -272,7 +252,7 @@ def quarantine_location(engine: sa.Engine, run_key: int, location: Sighting,
         clear_location_quarantine(conn, location.uri)
         record_sightings(conn, run_key, [location])
         key = location_key(conn, location.uri)
-        rows = quarantine_rows(entries, location.uri, None, run_key, {}, location_key=key)
+        rows = quarantine_rows(entries, location.uri, None, run_key, location_key=key)
         conn.execute(quarantine.insert(), rows)
     return LoadResult(location.uri, "quarantined", 0, 0, len(rows))
 
@@ -296,10 +276,8 @@ def load_document(engine: sa.Engine, run_key: int, source: SourceFile,
             forms, ind_keys = upsert_dimensions(conn, projects, indicators)
         py_keys = _insert_project_facts(conn, doc_key, projects, forms)
         affected |= {(p, y) for _, p, y in (forms[i] for i in py_keys)}
-        layout_of = {int(i): str(v) for i, v in zip(projects.get("form_index", []),
-                                                    projects.get("layout", []), strict=True)}
-        n_ind = _insert_indicator_facts(conn, indicators, py_keys, ind_keys, layout_of)
-        rows = quarantine_rows(entries, source.uri, source.sha256, run_key, printed_years(doc),
+        n_ind = _insert_indicator_facts(conn, indicators, py_keys, ind_keys)
+        rows = quarantine_rows(entries, source.uri, source.sha256, run_key,
                                document_key=doc_key)
         if rows:
             conn.execute(quarantine.insert(), rows)
@@ -341,8 +319,7 @@ def _insert_project_facts(conn: sa.Connection, doc_key: int, projects: pd.DataFr
 
 
 def _insert_indicator_facts(conn: sa.Connection, indicators: pd.DataFrame,
-                            py_keys: dict[int, int], ind_keys: dict[str, int],
-                            layout_of: dict[int, str]) -> int:
+                            py_keys: dict[int, int], ind_keys: dict[str, int]) -> int:
     if not len(indicators) or not py_keys:
         return 0
     fact_rows = []
@@ -350,8 +327,7 @@ def _insert_indicator_facts(conn: sa.Connection, indicators: pd.DataFrame,
         form_index = int(rec["form_index"])
         if form_index not in py_keys:
             continue
-        nk = indicator_natural_key(layout_of[form_index], rec["level1"], rec["level2"],
-                                   rec["level3"])
+        nk = rec["indicator_nk"]
         fact_rows.append({
             "project_year_key": py_keys[form_index], "indicator_key": ind_keys[nk],
             "row_index": int(rec["row_index"]),

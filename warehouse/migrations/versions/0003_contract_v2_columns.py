@@ -16,6 +16,8 @@ Revises: 0002
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -25,15 +27,15 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-PROJECT_COLUMNS = [
+JSON: sa.types.TypeEngine[Any] = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+PROJECT_COLUMNS: list[tuple[str, sa.types.TypeEngine[Any]]] = [
     ("unit_code", sa.Text()), ("supervising_dept_code", sa.Text()),
     ("project_attribute", sa.Text()), ("project_period", sa.Text()),
     ("long_term_goal", sa.Text()), ("mid_term_budget_yuan", sa.Numeric(18, 2)),
     ("carryover_yuan", sa.Numeric(18, 2)), ("measures", sa.Text()),
     ("implementation_plan", sa.Text()), ("extra_fields", JSON),
 ]
-TARGET_COLUMNS = [
+TARGET_COLUMNS: list[tuple[str, sa.types.TypeEngine[Any]]] = [
     ("weight", sa.Numeric(20, 6)), ("remarks", sa.Text()), ("explanation", sa.Text()),
     ("extra", JSON),
 ]
