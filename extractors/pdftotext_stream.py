@@ -8,17 +8,9 @@ lean on it. Page footers are dropped here so they can never leak into values or 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from extractors.layouts import compact
-
-_FOOTER_RES = (
-    re.compile(r"^[-－—–]\s*\d{1,4}\s*[-－—–]$"),
-    re.compile(r"^第\s*\d{1,4}\s*页(\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$"),
-    re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),
-    re.compile(r"^[Pp]age\s*\d{1,4}(\s*of\s*\d{1,4})?$"),
-)
+from extractors.layouts import compact, is_page_footer
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +20,6 @@ class Line:
     text: str
     page: int
     block: int
-
-
-def is_footer(text: str) -> bool:
-    """Page-number footers (``- 3 -``, ``第 3 页 共 9 页``, ``3/9``)."""
-    s = text.strip()
-    return any(r.match(s) for r in _FOOTER_RES)
 
 
 def split_lines(text: str) -> list[Line]:
@@ -48,7 +34,7 @@ def split_lines(text: str) -> list[Line]:
             if not s:
                 block += 1
                 continue
-            if is_footer(s):
+            if is_page_footer(s):
                 block += 1
                 continue
             out.append(Line(text=s, page=page_no, block=block))
