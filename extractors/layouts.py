@@ -1,9 +1,12 @@
 """What the two published layouts print: titles, header labels, table columns, level taxonomies.
 
 This is the one place that knows the forms' vocabulary; every extractor (PDF or text) asks it
-instead of carrying its own strings. Matching is tolerant of what the wild does to labels:
-half-width or full-width punctuation, spaces between the characters of a distributed label
-(``项 目 名 称：``), a missing colon.
+instead of carrying its own strings. It holds only what a template prints by definition
+(titles, labels, column headings, the fixed level-1/level-2 taxonomies), never words of
+sample content: no level-3 names, no category words for parsing or tie-breaking.
+
+Matching is tolerant of what the wild does to labels: half-width or full-width punctuation,
+spaces between the characters of a distributed label (``项 目 名 称：``), a missing colon.
 """
 
 from __future__ import annotations
@@ -85,8 +88,9 @@ LEVEL1: dict[Layout, tuple[str, ...]] = {
     "national": ("产出指标", "成本指标", "效益指标", "满意度指标"),
 }
 
-#: Level-2 categories commonly printed under each level 1 (a hint for inference, not a
-#: whitelist: unknown level-2 labels occur and are kept as printed).
+#: The level-2 categories each template defines under each level 1, in the order it prints
+#: them (the fixed taxonomy: inference may use it and its order, but it is not a whitelist:
+#: unknown level-2 labels occur and are kept as printed).
 LEVEL2: dict[Layout, dict[str, tuple[str, ...]]] = {
     "shanghai": {
         "投入与管理": ("投入管理", "财务管理", "实施管理"),
@@ -231,48 +235,3 @@ def is_page_footer(line: str) -> bool:
     furniture, never content. Every extractor drops these lines."""
     s = unicodedata.normalize("NFKC", line).replace("—", "-").replace("–", "-").strip()
     return _FOOTER_RE.fullmatch(s) is not None
-
-
-#: What a level-2 category is about, as fragments its level-3 names or targets tend to
-#: contain (the category's meaning, not any document's wording). A weak hint used only to
-#: split a run of rows between labels that text exports print away from their rows.
-LEVEL2_HINTS: dict[str, tuple[str, ...]] = {
-    "投入管理": ("预算",),
-    "财务管理": ("财务", "资金使用", "资金管理"),
-    "实施管理": ("项目管理", "采购", "合同", "可控", "实施"),
-    "数量": ("数量", "次数", "人次", "场次", "数", "量"),
-    "质量": ("质量", "合格", "达标", "准确", "完好", "通过率", "办结", "完成率", "规范率"),
-    "时效": ("时", "期限", "进度", "天", "工作日"),
-    "成本": ("成本", "费用", "万元", "预算控制"),
-    "经济效益": ("经济", "投资", "收入", "节约"),
-    "社会效益": ("社会", "公众", "知晓", "推广", "影响", "受益", "素养", "能力"),
-    "生态效益": ("生态", "环境", "环保", "绿色", "能耗", "排放", "PM"),
-    "可持续影响": ("可持续", "持续", "长效"),
-    "服务对象满意度": ("满意",),
-    "长效管理": ("长效", "可持续", "机制", "品牌"),
-    "人力资源": ("人员", "人才", "队伍"),
-    "硬件条件": ("设备", "设施", "硬件", "场地"),
-    "信息共享": ("信息", "共享", "数据"),
-    "档案管理": ("档案", "归档"),
-    "数量指标": ("数量", "次数", "人次", "场次", "数", "量"),
-    "质量指标": ("质量", "合格", "达标", "准确", "完好", "通过率", "办结", "完成率", "规范率"),
-    "时效指标": ("时", "期限", "进度", "天", "工作日"),
-    "成本指标": ("成本", "费用", "万元"),
-    "经济效益指标": ("经济", "投资", "收入", "节约"),
-    "社会效益指标": ("社会", "公众", "知晓", "推广", "影响", "受益", "素养", "能力"),
-    "生态效益指标": ("生态", "环境", "环保", "绿色", "能耗", "排放", "PM"),
-    "可持续影响指标": ("可持续", "持续", "长效"),
-    "服务对象满意度指标": ("满意",),
-}
-
-
-#: The Shanghai template's common indicators: its 投入与管理 section prescribes these rows and
-#: their level-2 categories (every Shanghai form we have prints them, the 2020 seed included).
-#: A strong hint where a text export leaves the merged cells' extent ambiguous; the printed
-#: structure still decides first.
-SHANGHAI_COMMON_ROWS: dict[str, str] = {
-    "预算编制合理性": "投入管理", "预算执行率": "投入管理", "预算资金到位率": "投入管理",
-    "财务管理制度健全性": "财务管理", "财务监控有效性": "财务管理", "资金使用规范性": "财务管理",
-    "项目管理制度健全性": "实施管理", "政府采购规范性": "实施管理", "合同管理完备性": "实施管理",
-    "项目质量可控性": "实施管理",
-}

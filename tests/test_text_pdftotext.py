@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,8 @@ from hypothesis import strategies as st
 
 from extractors.level_inference import infer_levels
 from extractors.pdftotext_stream import Line, split_lines
-from extractors.pdftotext_table import LabelLine, Row, pair_cells
-from extractors.text_pdftotext import parse_pdftotext
+from extractors.pdftotext_table import LabelLine, Row, pair_cells, parse_table
+from extractors.text_pdftotext import _split_forms, parse_pdftotext
 from tests.support.truth import diff_forms, key, load_truth
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +47,10 @@ def test_header_fields_and_rows_match_truth(name: str, path: Path) -> None:
 
 
 def test_level_accuracy_on_development_files() -> None:
+    """Both levels right on the six development files. Measured: 248/292 (84.9%) since the
+    sample vocabulary was removed from tie-breaking (issue 8; 288/292 with it); only print
+    evidence, the template's taxonomy and even sizes decide now, and many groupings are
+    indistinguishable in print. The floor is the measured value: it may only go up."""
     right = total = 0
     for name, path in DEV:
         forms = parse_pdftotext(path.read_text(encoding="utf-8"))
@@ -54,7 +59,18 @@ def test_level_accuracy_on_development_files() -> None:
                 total += 1
                 right += (key(r.level1), key(r.level2)) == (key(i["level1"]), key(i["level2"]))
     assert total == 292
-    assert right / total >= 0.98
+    assert right >= 248
+
+
+def test_levels_do_not_depend_on_row_wording() -> None:
+    """No sample vocabulary: what a row says never decides its levels (renaming every
+    level-3 name and target leaves the inferred levels unchanged)."""
+    for _name, path in DEV:
+        for raw in _split_forms(split_lines(path.read_text(encoding="utf-8"))):
+            stream = parse_table(raw.table, raw.layout)
+            blank = [replace(r, level3=f"r{i}", target="t") for i, r in enumerate(stream.rows)]
+            assert (infer_levels(blank, stream.labels, raw.layout)
+                    == infer_levels(stream.rows, stream.labels, raw.layout))
 
 
 def test_s03_forms_and_pages() -> None:
