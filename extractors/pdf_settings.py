@@ -26,7 +26,8 @@ class PdfSettings:
     join_tolerance: float = 3.0
     intersection_tolerance: float = 3.0
     edge_min_length: float = 3.0
-    #: Glyphs of the same text closer than this are one glyph printed twice (fake bold).
+    #: Glyphs of the same text closer than this are one glyph printed twice (fake bold);
+    #: pdfplumber's ``dedupe_chars`` default, applied by ``pdf_pages.dedupe`` the same way.
     dedupe_tolerance: float = 1.0
     #: Two glyphs are on one line when their vertical centres are this close (× font size).
     line_overlap: float = 0.5
