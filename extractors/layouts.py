@@ -1,9 +1,12 @@
 """What the two published layouts print: titles, header labels, table columns, level taxonomies.
 
-This is the one place that knows the forms' vocabulary; every extractor (PDF or text) asks it
-instead of carrying its own strings. It holds only what a template prints by definition
-(titles, labels, column headings, the fixed level-1/level-2 taxonomies), never words of
-sample content: no level-3 names, no category words for parsing or tie-breaking.
+This is the one place extractors ask for the forms' vocabulary; none carries its own strings.
+The vocabulary itself is data: one profile per template (``extractors/profiles/*.toml``, read
+and validated by :mod:`extractors.profiles`), from which the names below are built. It holds
+only what a template prints by definition (titles, labels, column headings, the fixed
+level-1/level-2 taxonomies), never words of sample content: no level-3 names, no category
+words for parsing or tie-breaking. What is print syntax rather than vocabulary (years, money
+units in brackets, page footers) stays here as regexes.
 
 Matching is tolerant of what the wild does to labels: half-width or full-width punctuation,
 spaces between the characters of a distributed label (``项 目 名 称：``), a missing colon.
@@ -15,16 +18,27 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import get_args
 
 from extractors.model import Layout, MoneyUnit
-
-LabelKind = Literal["short", "narrative", "money", "heading"]
-
-SHANGHAI_TITLE = "财政项目支出绩效目标表"
-NATIONAL_TITLE = "项目支出绩效目标表"
+from extractors.profiles import LabelKind as LabelKind
+from extractors.profiles import Profile, Role, shipped_profiles
+from extractors.profiles import compact as compact
 
 _SPACE = "[ \u3000\u00a0\t]*"
+
+
+def _profiles() -> dict[Layout, Profile]:
+    loaded = shipped_profiles()
+    layouts: tuple[Layout, ...] = get_args(Layout)
+    if set(loaded) != set(layouts):
+        raise RuntimeError(f"the shipped profiles {sorted(loaded)} are not the layouts of the "
+                           f"output model {sorted(layouts)}")
+    return {layout: loaded[layout] for layout in layouts}
+
+
+#: The shipped profile of each layout (``extractors/profiles/<layout>.toml``).
+PROFILES: dict[Layout, Profile] = _profiles()
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,75 +49,64 @@ class Label:
     field: str | None
     kind: LabelKind
     layout: Layout
+    #: Other printed spellings of the label (its profile's ``synonyms``)
+    synonyms: tuple[str, ...] = ()
+    #: A printed money unit （万元）/（元） may follow the label
+    unit_suffix: bool = False
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.text, *self.synonyms)
 
 
-def _label(layout: Layout, text: str, field: str | None, kind: LabelKind) -> Label:
-    return Label(text=text, field=field, kind=kind, layout=layout)
+LABELS: dict[Layout, tuple[Label, ...]] = {
+    layout: tuple(Label(text=lb.text, field=lb.field, kind=lb.kind, layout=layout,
+                        synonyms=lb.synonyms, unit_suffix=lb.unit_suffix)
+                  for lb in profile.labels)
+    for layout, profile in PROFILES.items()
+}
+SHANGHAI_LABELS: tuple[Label, ...] = LABELS["shanghai"]
+NATIONAL_LABELS: tuple[Label, ...] = LABELS["national"]
+
+#: The printed titles of each layout (compared with :func:`compact`).
+TITLES: dict[Layout, tuple[str, ...]] = {lay: p.titles for lay, p in PROFILES.items()}
+SHANGHAI_TITLE = TITLES["shanghai"][0]
+NATIONAL_TITLE = TITLES["national"][0]
+
+#: Money unit of each layout's amounts when no label prints one.
+MONEY_UNITS: dict[Layout, MoneyUnit] = {lay: p.money_unit for lay, p in PROFILES.items()}
+
+_TABLE_ROLES: tuple[Role, ...] = ("level1", "level2", "level3", "target")
 
 
-SHANGHAI_LABELS: tuple[Label, ...] = (
-    _label("shanghai", "申报单位名称", "unit_name", "short"),
-    _label("shanghai", "项目名称", "project_name", "short"),
-    _label("shanghai", "项目类别", "project_category", "short"),
-    _label("shanghai", "计划开始日期", "planned_start", "short"),
-    _label("shanghai", "计划完成日期", "planned_end", "short"),
-    _label("shanghai", "是否含有政府购买服务", "includes_gov_procurement", "short"),
-    _label("shanghai", "绩效类型", "performance_type", "short"),
-    _label("shanghai", "项目概况", "overview", "narrative"),
-    _label("shanghai", "立项依据", "basis", "narrative"),
-    _label("shanghai", "项目设立的必要性", "necessity", "narrative"),
-    _label("shanghai", "保证项目实施的制度、措施", "measures", "narrative"),
-    _label("shanghai", "项目实施计划", "implementation_plan", "narrative"),
-    _label("shanghai", "总目标及阶段性目标", "overall_goal", "narrative"),
-    _label("shanghai", "本项目上年度市级财政资金使用情况", None, "heading"),
-    _label("shanghai", "项目总预算", "total_budget", "money"),
-    _label("shanghai", "项目当年预算", "current_year_budget", "money"),
-    _label("shanghai", "同名项目上年预算额", "prior_year_budget", "money"),
-    _label("shanghai", "同名项目上年预算执行数", "prior_year_executed", "money"),
-)
+def _table_columns(profile: Profile) -> tuple[str, str, str, str]:
+    own = [profile.indicators.headings(role) for role in _TABLE_ROLES]
+    if not all(own):
+        raise RuntimeError(f"{profile.source}: indicators.columns: the readers need a heading "
+                           f"for each of {list(_TABLE_ROLES)}")
+    return own[0][0], own[1][0], own[2][0], own[3][0]
 
-NATIONAL_LABELS: tuple[Label, ...] = (
-    _label("national", "项目名称", "project_name", "short"),
-    _label("national", "主管部门", "supervising_dept", "short"),
-    _label("national", "实施单位", "unit_name", "short"),
-    _label("national", "项目资金", None, "heading"),
-    _label("national", "年度资金总额", "total_budget", "money"),
-    _label("national", "其中：财政拨款", "fiscal_appropriation", "money"),
-    _label("national", "其他资金", "other_funds", "money"),
-    _label("national", "年度总体目标", "overall_goal", "narrative"),
-    _label("national", "绩效指标", None, "heading"),
-)
 
-LABELS: dict[Layout, tuple[Label, ...]] = {"shanghai": SHANGHAI_LABELS, "national": NATIONAL_LABELS}
-
-#: Column headers of the indicator table, left to right: level 1, level 2, level 3, target.
+#: Column headers of the indicator table, left to right: level 1, level 2, level 3, target
+#: (each role's first heading in its profile: the template's own).
 TABLE_COLUMNS: dict[Layout, tuple[str, str, str, str]] = {
-    "shanghai": ("一级目标", "二级目标", "三级目标", "指标目标值"),
-    "national": ("一级指标", "二级指标", "三级指标", "指标值"),
+    lay: _table_columns(p) for lay, p in PROFILES.items()
+}
+#: Every printed heading (synonyms included) of those four columns → its index 0..3.
+_COLUMN_INDEX: dict[Layout, dict[str, int]] = {
+    lay: {compact(col.heading): _TABLE_ROLES.index(col.role) for col in p.indicators.columns
+          if col.role in _TABLE_ROLES}
+    for lay, p in PROFILES.items()
 }
 
 #: Level-1 categories each layout prints, in the order the template prints them.
-LEVEL1: dict[Layout, tuple[str, ...]] = {
-    "shanghai": ("投入与管理", "产出目标", "效果目标", "影响力目标"),
-    "national": ("产出指标", "成本指标", "效益指标", "满意度指标"),
-}
+LEVEL1: dict[Layout, tuple[str, ...]] = {lay: p.level1 for lay, p in PROFILES.items()}
 
 #: The level-2 categories each template defines under each level 1, in the order it prints
 #: them (the fixed taxonomy: inference may use it and its order, but it is not a whitelist:
 #: unknown level-2 labels occur and are kept as printed).
 LEVEL2: dict[Layout, dict[str, tuple[str, ...]]] = {
-    "shanghai": {
-        "投入与管理": ("投入管理", "财务管理", "实施管理"),
-        "产出目标": ("数量", "质量", "时效", "成本"),
-        "效果目标": ("社会效益", "经济效益", "生态效益", "可持续影响", "服务对象满意度"),
-        "影响力目标": ("长效管理", "人力资源", "硬件条件", "信息共享", "档案管理"),
-    },
-    "national": {
-        "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
-        "成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标"),
-        "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
-        "满意度指标": ("服务对象满意度指标",),
-    },
+    lay: p.level2_map() for lay, p in PROFILES.items()
 }
 
 #: ``（2020年度）`` under the title; the fiscal year of the form.
@@ -112,11 +115,6 @@ YEAR_RE = re.compile(r"[（(]" + _SPACE + r"(\d{4})" + _SPACE + r"年度" + _SPA
 TABLE_HEADING_RE = re.compile(r"(\d{4})" + _SPACE + r"年" + _SPACE + r"绩" + _SPACE + r"效"
                               + _SPACE + r"目" + _SPACE + r"标" + r"\s*$")
 _MONEY_UNIT_RE = _SPACE + r"[（(]" + _SPACE + r"(万" + _SPACE + r"元|元)" + _SPACE + r"[）)]"
-
-
-def compact(text: str) -> str:
-    """NFKC with every whitespace removed: the key used to compare labels and names."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def _char_class(ch: str) -> str:
@@ -136,11 +134,18 @@ def spaced_pattern(text: str) -> str:
 
 
 @cache
-def _label_regex(label: Label) -> re.Pattern[str]:
-    body = spaced_pattern(label.text)
-    if label.kind == "money" or (label.kind == "heading" and label.text == "项目资金"):
+def _label_regex(spelling: str, unit_suffix: bool) -> re.Pattern[str]:
+    body = spaced_pattern(spelling)
+    if unit_suffix:
         body += "(?:" + _MONEY_UNIT_RE + ")?"
     return re.compile(body + _SPACE + "[：:]?")
+
+
+@cache
+def _spellings(layout: Layout) -> tuple[tuple[Label, str], ...]:
+    """Every (label, spelling) of ``layout``, longest spelling first."""
+    pairs = [(lb, s) for lb in LABELS[layout] for s in lb.spellings]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[1])))
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +171,8 @@ def find_labels(line: str, layout: Layout) -> list[LabelHit]:
     Longer labels win over labels they contain (``其中：财政拨款`` over nothing shorter, and
     ``同名项目上年预算执行数`` over ``同名项目上年预算额`` never collide)."""
     hits: list[LabelHit] = []
-    for label in sorted(LABELS[layout], key=lambda lb: -len(lb.text)):
-        for m in _label_regex(label).finditer(line):
+    for label, spelling in _spellings(layout):
+        for m in _label_regex(spelling, label.unit_suffix).finditer(line):
             if any(m.start() < h.end and h.start < m.end() for h in hits):
                 continue
             hits.append(_hit(label, m))
@@ -183,15 +188,15 @@ def label_at_start(line: str, layout: Layout) -> LabelHit | None:
     return None
 
 
+_TITLE_INDEX: dict[str, Layout] = {
+    compact(title): lay for lay, titles in TITLES.items() for title in titles
+}
+
+
 def find_title(line: str) -> Layout | None:
-    """Which layout's title ``line`` is, if it is one (the Shanghai title contains the
-    national one, so it is tried first)."""
-    key = compact(line)
-    if key == SHANGHAI_TITLE:
-        return "shanghai"
-    if key == NATIONAL_TITLE:
-        return "national"
-    return None
+    """Which layout's title ``line`` is, if it is one (the whole line, spaces aside: the
+    Shanghai title contains the national one)."""
+    return _TITLE_INDEX.get(compact(line))
 
 
 def find_year(line: str) -> int | None:
@@ -209,16 +214,13 @@ def is_known_level2(text: str, layout: Layout) -> bool:
 
 
 def column_header_index(text: str, layout: Layout) -> int | None:
-    """0..3 when ``text`` is one of the indicator table's column headers."""
-    key = compact(text)
-    for i, name in enumerate(TABLE_COLUMNS[layout]):
-        if key == name:
-            return i
-    return None
+    """0..3 when ``text`` is one of the indicator table's column headers (level 1, level 2,
+    level 3, target; any heading its profile gives that role)."""
+    return _COLUMN_INDEX[layout].get(compact(text))
 
 
 def default_money_unit(layout: Layout) -> MoneyUnit:
-    return "wan_yuan" if layout == "national" else "yuan"
+    return MONEY_UNITS[layout]
 
 
 _FOOTER_RE = re.compile(
