@@ -49,9 +49,9 @@ def test_a_signal_stops_the_run_within_seconds_and_the_next_run_finishes(
     url = url_for(backend, tmp_path, request)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    n_files = 60
+    n_files = 100  # one worker takes several seconds for these: the signal lands mid-run
     distinct_copies(inbox, n_files)
-    proc, mark = start(["run", str(inbox), "--db", url, "--workers", "2"], tmp_path)
+    proc, mark = start(["run", str(inbox), "--db", url, "--workers", "1"], tmp_path)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and proc.poll() is None and loaded_documents(url) < 3:
         time.sleep(0.05)
