@@ -111,6 +111,10 @@ LEVEL2: dict[Layout, dict[str, tuple[str, ...]]] = {
 
 #: ``（2020年度）`` under the title; the fiscal year of the form.
 YEAR_RE = re.compile(r"[（(]" + _SPACE + r"(\d{4})" + _SPACE + r"年度" + _SPACE + r"[）)]")
+#: A line that is only the fiscal year, a bracket of ``（2020年度）`` possibly missing
+#: (``2020年度)``, ``2020年度``).
+YEAR_LINE_RE = re.compile(r"\s*[（(]?" + _SPACE + r"(\d{4})" + _SPACE + r"年" + _SPACE + r"度"
+                          + _SPACE + r"[）)]?\s*")
 #: ``2020年绩效目标`` above a Shanghai indicator table.
 TABLE_HEADING_RE = re.compile(r"(\d{4})" + _SPACE + r"年" + _SPACE + r"绩" + _SPACE + r"效"
                               + _SPACE + r"目" + _SPACE + r"标" + r"\s*$")
@@ -202,6 +206,30 @@ def find_title(line: str) -> Layout | None:
 def find_year(line: str) -> int | None:
     m = YEAR_RE.search(line)
     return int(m.group(1)) if m else None
+
+
+def find_year_line(line: str) -> int | None:
+    """The year when ``line`` is nothing but a fiscal year, its brackets unbalanced or
+    missing (``2023年度)``)."""
+    m = YEAR_LINE_RE.fullmatch(line)
+    return int(m.group(1)) if m else None
+
+
+#: A code printed glued before a name: ``[077]淮北市…局``, ``(433)…``, ``【324001】…``.
+_CODE_RE = re.compile(r"\s*[\[［【(（]\s*([0-9A-Za-z][0-9A-Za-z\-]*)\s*[\]］】)）]\s*(\S.*)",
+                      re.DOTALL)
+
+#: The name fields a code may be printed with → the field of that code.
+CODE_FIELDS: dict[str, str] = {"supervising_dept": "supervising_dept_code",
+                               "unit_name": "unit_code"}
+
+
+def split_code(value: str) -> tuple[str | None, str]:
+    """``[077]淮北市…局`` → (``"077"``, ``"淮北市…局"``); a value without a code → (None, value)."""
+    m = _CODE_RE.fullmatch(value)
+    if m is None or not any(ch.isdigit() for ch in m.group(1)):
+        return None, value
+    return m.group(1), m.group(2).strip()
 
 
 def is_level1(text: str, layout: Layout) -> bool:

@@ -27,6 +27,7 @@ from extractors.layouts import (
     default_money_unit,
     find_title,
     find_year,
+    find_year_line,
 )
 from extractors.model import Form, Layout
 from extractors.pdf_grid import Cell, PageGrid, TableGrid, TextLine
@@ -105,6 +106,10 @@ def form_year(chunk: FormChunk) -> str | None:
         if prefix and title_of(TextLine(line, 0, 0, 0)) is not None:
             return prefix.group(0).strip()
     for line in lines:
+        bare = find_year_line(line)
+        if bare is not None:
+            return str(bare)
+    for line in lines:
         m = TABLE_HEADING_RE.search(line)
         if m:
             return m.group(1)
@@ -164,7 +169,8 @@ def build_form(chunk: FormChunk, settings: PdfSettings) -> Form | None:
     has_target = any(s.columns.spans[TARGET] is not None for s in rows.segments)
     return Form(layout=chunk.layout, page=chunk.page, fields=fields, indicators=indicators,
                 money_unit=header.money_unit or default_money_unit(chunk.layout),
-                has_target_column=has_target, notes=tuple(notes))
+                has_target_column=has_target, notes=tuple(notes),
+                extra_fields=header.extra_fields)
 
 
 def check_text_layer(name: str, grids: Sequence[PageGrid], settings: PdfSettings) -> None:

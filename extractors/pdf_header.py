@@ -8,11 +8,12 @@ lines joined by ``"\\n"``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.layouts import LabelHit, label_at_start
-from extractors.model import Layout, MoneyUnit
+from extractors.layouts import CODE_FIELDS, LabelHit, compact, label_at_start, split_code
+from extractors.model import Extra, Layout, MoneyUnit
 from extractors.pdf_grid import Cell
 
 _COLONS = ("：", ":")
@@ -35,6 +36,8 @@ class Header:
     fields: dict[str, str]
     money_unit: MoneyUnit | None  # from a label's ``（万元）``/``（元）``, if any printed one
     notes: tuple[str, ...]
+    #: Labels the profile does not know (as printed, colon removed) → their values
+    extra_fields: Extra = ()
 
 
 def cell_label(text: str, layout: Layout, strict: bool = True) -> LabelHit | None:
@@ -53,18 +56,63 @@ def cell_label(text: str, layout: Layout, strict: bool = True) -> LabelHit | Non
     return hit if (not rest or ends_colon) else None
 
 
+#: The longest printed label read as an unknown label (longer text is a value).
+_MAX_LABEL = 16
+_SENTENCE = re.compile(r"[。；;！？!?]")
+
+
+def unknown_label(text: str) -> str | None:
+    """The label of a cell that reads as a label the profile does not know: short text, not a
+    sentence, not a number; the colon removed. ``None`` when it reads as a value."""
+    flat = compact(text).rstrip("：:")
+    if not flat or len(flat) > _MAX_LABEL or _SENTENCE.search(flat):
+        return None
+    if not any(ch.isalpha() for ch in flat) or any(ch.isdigit() for ch in flat):
+        return None
+    return flat
+
+
+@dataclass(frozen=True, slots=True)
+class RowRead:
+    """A header row as read: known labels with their values, unknown labels with theirs, and
+    any text printed before the first label (a continuation, or something unknown)."""
+
+    pairs: list[tuple[LabelHit, str]]
+    extras: list[tuple[str, str]]
+    lead: str
+
+
 def row_pairs(cells: Sequence[Cell], layout: Layout) -> tuple[list[tuple[LabelHit, str]], str]:
+    """The known labels of a row with their values, and the text before the first label."""
+    read = read_row(cells, layout, pair_unknown=False)
+    return read.pairs, read.lead
+
+
+def read_row(cells: Sequence[Cell], layout: Layout, *, pair_unknown: bool = True) -> RowRead:
     """Pair each label cell of a row with its value: the rest of its own cell, else the next
-    cell if that is not itself a label. Returns the pairs and any text printed before the first
-    label (a continuation, or something unknown)."""
+    cell if that is not itself a label. In a row that prints a known label, an unlabelled
+    label-like cell followed by an unlabelled value is a label the profile does not know
+    (``pair_unknown``); a row without any known label is left to the caller (noted, not
+    guessed)."""
     pairs: list[tuple[LabelHit, str]] = []
+    extras: list[tuple[str, str]] = []
     lead: list[str] = []
     strict = [cell_label(c.text, layout) for c in cells]
+    loose = [h or cell_label(c.text, layout, strict=False) for h, c in zip(strict, cells,
+                                                                          strict=True)]
+    pair_unknown = pair_unknown and bool(cells) and not cells[0].blank and any(loose)
     i = 0
     while i < len(cells):
-        hit = strict[i] or cell_label(cells[i].text, layout, strict=False)
+        hit = loose[i]
         if hit is None:
-            if not pairs and not cells[i].blank:
+            name = unknown_label(cells[i].text) if pair_unknown else None
+            nxt = i + 1
+            if (name is not None and nxt < len(cells) and loose[nxt] is None
+                    and not cells[nxt].blank):
+                extras.append((name, cells[nxt].text.strip()))
+                i += 2
+                continue
+            if not pairs and not extras and not cells[i].blank:
                 lead.append(cells[i].text.strip())
             i += 1
             continue
@@ -75,7 +123,7 @@ def row_pairs(cells: Sequence[Cell], layout: Layout) -> tuple[list[tuple[LabelHi
             value = cells[i].text.strip()
             i += 1
         pairs.append((hit, value))
-    return pairs, "\n".join(lead)
+    return RowRead(pairs=pairs, extras=extras, lead="\n".join(lead))
 
 
 def read_header(rows: Sequence[HeaderRow], layout: Layout) -> Header:
@@ -86,9 +134,12 @@ def read_header(rows: Sequence[HeaderRow], layout: Layout) -> Header:
     fields: dict[str, str] = {}
     unit: MoneyUnit | None = None
     notes: list[str] = []
+    extras: list[tuple[str, str]] = []
     last: str | None = None
     for row in rows:
-        pairs, lead = row_pairs(row.cells, layout)
+        read = read_row(row.cells, layout, pair_unknown=not row.opens_page)
+        pairs, lead = read.pairs, read.lead
+        extras.extend(read.extras)
         if lead:
             continues = bool(row.cells) and (row.cells[0].blank or row.opens_page)
             if last is not None and continues:
@@ -105,6 +156,11 @@ def read_header(rows: Sequence[HeaderRow], layout: Layout) -> Header:
                 notes.append(f"page {row.page}: label {hit.label.text} printed twice; "
                              f"kept the first value")
                 continue
+            code_field = CODE_FIELDS.get(name)
+            if code_field is not None and not fields.get(code_field):
+                code, value = split_code(value)
+                if code is not None:
+                    fields[code_field] = code
             fields[name] = value
             last = name
-    return Header(fields=fields, money_unit=unit, notes=tuple(notes))
+    return Header(fields=fields, money_unit=unit, notes=tuple(notes), extra_fields=tuple(extras))

@@ -96,11 +96,15 @@ def test_labels_are_those_the_extractors_used() -> None:
         ("项目名称", "project_name", "short"),
         ("主管部门", "supervising_dept", "short"),
         ("实施单位", "unit_name", "short"),
+        ("项目期", "project_period", "short"),
         ("项目资金", None, "heading"),
         ("年度资金总额", "total_budget", "money"),
         ("其中：财政拨款", "fiscal_appropriation", "money"),
+        ("上年结转", "carryover", "money"),
         ("其他资金", "other_funds", "money"),
         ("年度总体目标", "overall_goal", "narrative"),
+        ("总体目标", "overall_goal", "narrative"),
+        ("中期目标", "long_term_goal", "narrative"),
         ("绩效指标", None, "heading"),
     ]
     assert all(lb.layout == layout for layout, lbs in layouts.LABELS.items() for lb in lbs)
