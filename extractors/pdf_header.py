@@ -12,7 +12,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.layouts import CODE_FIELDS, LabelHit, compact, label_at_start, split_code
+from extractors.layouts import (
+    CODE_FIELDS,
+    LABELS,
+    LabelHit,
+    compact,
+    label_at_start,
+    split_code,
+)
 from extractors.model import Extra, Layout, MoneyUnit
 from extractors.pdf_grid import Cell
 
@@ -56,8 +63,10 @@ def cell_label(text: str, layout: Layout, strict: bool = True) -> LabelHit | Non
     return hit if (not rest or ends_colon) else None
 
 
-#: The longest printed label read as an unknown label (longer text is a value).
-_MAX_LABEL = 16
+#: The longest text read as a label the profiles do not know: as long as the longest label
+#: they do know (longer text is a value).
+_MAX_LABEL = max(len(compact(text)) for labels in LABELS.values() for label in labels
+                 for text in (label.text, *label.synonyms))
 _SENTENCE = re.compile(r"[。；;！？!?]")
 
 

@@ -17,19 +17,22 @@ import sys
 import traceback
 from collections.abc import Sequence
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from extractors.errors import ConfigurationError, EtlError
 from flows.exitcodes import ExitCode
 from transforms.text import printable
 from warehouse.db import DEFAULT_URL
 
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
 
 def _db_url(args: argparse.Namespace) -> str:
     return str(args.db or os.environ.get("WAREHOUSE_URL") or DEFAULT_URL)
 
 
-def _engine(args: argparse.Namespace) -> Any:
+def _engine(args: argparse.Namespace) -> sa.Engine:
     from warehouse.db import ensure_schema, make_engine
 
     engine = make_engine(_db_url(args))
@@ -38,21 +41,22 @@ def _engine(args: argparse.Namespace) -> Any:
 
 
 def _run(args: argparse.Namespace, sources: Sequence[str], force: bool) -> int:
-    """A run, tracked in Prefect when a server is configured (PREFECT_API_URL), else plain."""
+    """A run, tracked in Prefect when a server is configured (PREFECT_API_URL), else plain;
+    either way the same outcome is printed."""
     from flows.run import RunRequest, run_etl, worker_pool
+    from warehouse.runs import RunSummary
 
     pool = worker_pool(args.workers, args.timeout, args.worker_memory_mb)
     request = RunRequest(tuple(sources), _db_url(args), force=force, wait=args.wait, pool=pool)
-    if os.environ.get("PREFECT_API_URL"):
-        return _run_tracked(request)
-    outcome = run_etl(request)
-    _print_outcome(outcome.summary.line(), outcome.gone, outcome.as_dict(), args)
-    return outcome.exit_code
+    data = _run_tracked(request) if os.environ.get("PREFECT_API_URL") else (
+        run_etl(request).as_dict())
+    _print_outcome(RunSummary(**data["summary"]).line(), data["gone"], data, args)
+    return int(data["exit_code"])
 
 
-def _run_tracked(request: Any) -> int:
-    """The same run as a Prefect flow run; its final state is Failed whenever the exit code
-    is not 0. The warehouse URL travels by environment, never as a parameter."""
+def _run_tracked(request: Any) -> dict[str, Any]:
+    """The same run as a Prefect flow run (its final state is Failed whenever the exit code
+    is not 0); its outcome. The warehouse URL travels by environment, never as a parameter."""
     from flows.etl import WAREHOUSE_ENV, etl_flow
 
     os.environ[WAREHOUSE_ENV] = request.db_url
@@ -61,15 +65,9 @@ def _run_tracked(request: Any) -> int:
     data = state.result(raise_on_failure=False)
     if isinstance(data, BaseException):
         raise data
-    if not isinstance(data, dict):
-        data = state.data if isinstance(state.data, dict) else {}
-    from warehouse.runs import RunSummary
-
-    summary = RunSummary(**data.get("summary", {}))
-    print(summary.line())
     print(f"tracked as flow run {state.state_details.flow_run_id} (its logs list every "
           "quarantined file; so does `targets-etl quarantine`)")
-    return int(data.get("exit_code", ExitCode.ERROR))
+    return dict(data)
 
 
 def _print_outcome(line: str, gone: list[str], data: dict[str, Any],

@@ -309,7 +309,8 @@ def quarantine_problem(engine: sa.Engine, run_key: int, problem: Problem,
 
 
 def prepare_in_process(jobs: Sequence[Job]) -> Iterator[tuple[Job, Prepared]]:
-    """``prepare`` in this process, for tests and single files that need no isolation."""
+    """``prepare`` in this process, without worker isolation: for tests that drive the
+    pipeline step by step."""
     for job in jobs:
         yield job, prepare(job.candidate)
 

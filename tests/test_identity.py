@@ -5,6 +5,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -211,10 +212,9 @@ def test_a_file_rewritten_during_a_run_is_stored_with_the_bytes_that_were_parsed
     decided = pipeline.plan(engine, pipeline.discover([str(path)]))
     republish(path, "180,000", "190,000")  # rewritten after the plan hashed it
     [(job, item)] = list(pipeline.prepare_in_process(decided.jobs))
-    assert job.candidate.sha256 != item.source.sha256 if item.source else False
+    assert item.source is not None
+    assert job.candidate.sha256 != item.source.sha256  # the plan saw the old bytes
     pipeline.load(engine, run_key, job, item)
-    import hashlib
-
     [(sha,)] = rows(engine, "SELECT sha256 FROM dim_source_document")
     assert sha == hashlib.sha256(path.read_bytes()).hexdigest()
     assert 190000.0 in [float(str(b)) for (b,) in rows(

@@ -7,5 +7,5 @@ from tests.conftest import SAMPLES
 from tests.reliability.repeat_runs import main
 
 
-def test_consecutive_runs_in_fresh_prefect_homes_finish(capsys: object) -> None:
+def test_consecutive_runs_in_fresh_prefect_homes_finish() -> None:
     assert main(["--runs", "3", "--timeout", "120", str(SAMPLES)]) == 0

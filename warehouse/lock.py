@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -52,19 +52,9 @@ def _sqlite_path(engine: sa.Engine) -> Path | None:
     return Path(database)
 
 
-@contextmanager
-def _file_lock(path: Path, try_lock: Callable[[IO[str]], bool], wait: bool,
-               busy: Callable[[], str]) -> Iterator[None]:
-    with open(path, "a+", encoding="utf-8") as handle:
-        while not try_lock(handle):
-            if not wait:
-                raise WarehouseBusy(f"the warehouse is busy: {busy()} is loading it; "
-                                    "wait for it to finish, or pass --wait")
-            time.sleep(POLL_S)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def _busy(engine: sa.Engine) -> WarehouseBusy:
+    return WarehouseBusy(f"the warehouse is busy: {_holder(engine)} is loading it; "
+                         "wait for it to finish, or pass --wait")
 
 
 def _try_flock(handle: IO[str]) -> bool:
@@ -73,6 +63,19 @@ def _try_flock(handle: IO[str]) -> bool:
     except BlockingIOError:
         return False
     return True
+
+
+@contextmanager
+def _file_lock(engine: sa.Engine, path: Path, wait: bool) -> Iterator[None]:
+    with open(path, "a+", encoding="utf-8") as handle:
+        while not _try_flock(handle):
+            if not wait:
+                raise _busy(engine)
+            time.sleep(POLL_S)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextmanager
@@ -85,7 +88,7 @@ def run_lock(engine: sa.Engine, wait: bool = False) -> Iterator[None]:
             yield
             return
         lock_path = path.with_name(path.name + ".lock")
-        with _file_lock(lock_path, _try_flock, wait, lambda: _holder(engine)):
+        with _file_lock(engine, lock_path, wait):
             yield
         return
     with engine.connect() as conn:
@@ -93,8 +96,7 @@ def run_lock(engine: sa.Engine, wait: bool = False) -> Iterator[None]:
                                {"k": ADVISORY_LOCK_KEY}).scalar():
             conn.rollback()
             if not wait:
-                raise WarehouseBusy(f"the warehouse is busy: {_holder(engine)} is loading it; "
-                                    "wait for it to finish, or pass --wait")
+                raise _busy(engine)
             time.sleep(POLL_S)
         conn.commit()
         try:

@@ -1,4 +1,4 @@
-"""The load-run audit table and the bulk "unchanged" decision."""
+"""The load-run audit table: one row per run, and what ``retry`` reads again."""
 
 from __future__ import annotations
 
