@@ -1,0 +1,5 @@
+"""``python -m tests.synth.wave2 OUT --seed N --docs K``"""
+
+from .build import main
+
+main()
