@@ -20,7 +20,7 @@ from extractors.errors import (
     UnknownLayout,
     Unreadable,
 )
-from extractors.layouts import LABELS, TABLE_COLUMNS, find_title
+from extractors.layouts import LABELS, TABLE_COLUMNS, find_title, refused_title
 from extractors.model import ExtractedDocument, Form, SourceFile, TextStyle
 
 #: Tried in order after a BOM check: GB18030 is a superset of GBK and GB2312.
@@ -110,9 +110,22 @@ def _has_title(text: str) -> bool:
     return any(find_title(line) for line in text.splitlines())
 
 
+def _refusal(text: str) -> tuple[str, str] | None:
+    """(reason, title) of the first title of a table that is no target table."""
+    for line in text.splitlines():
+        reason = refused_title(line)
+        if reason is not None:
+            return reason, line.strip()
+    return None
+
+
 def extract_text_document(source: SourceFile, data: bytes) -> ExtractedDocument:
     text, encoding = decode_text(data)
     if not _has_title(text):
+        refused = _refusal(text)
+        if refused is not None:
+            raise NotATargetTable(f"{source.uri}: the table titled {refused[1]!r} is no target "
+                                  f"table ({refused[0]})", reason=refused[0])
         raise NotATargetTable(
             f"{source.uri}: no 财政项目支出绩效目标表 / 项目支出绩效目标表 title in the text")
     style = detect_text_style(text)

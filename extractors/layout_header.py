@@ -14,9 +14,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from extractors.layout_lines import Line, line_segments
-from extractors.layouts import LabelHit, find_labels
-from extractors.model import Layout, MoneyUnit
+from extractors.layout_lines import Line, Segment, line_segments
+from extractors.layouts import (
+    CODE_FIELDS,
+    MONEY_NOTE_RE,
+    Label,
+    LabelHit,
+    compact,
+    find_labels,
+    label_at_start,
+    money_note,
+    split_code,
+    unknown_label,
+)
+from extractors.model import Extra, Layout, MoneyUnit
 
 _GAP_BEFORE = re.compile(r"(?:^\s*|\s{2,})$")
 _GAP_AFTER = re.compile(r"^(?:\s{2,}|\s*$)")
@@ -28,6 +39,8 @@ class Header:
 
     fields: dict[str, str]
     money_unit: MoneyUnit | None
+    #: Labels kept as printed (colon removed) → their values
+    extra_fields: Extra = ()
 
 
 @dataclass(slots=True)
@@ -40,23 +53,46 @@ class _LabelLine:
         self.pieces.setdefault(hit_no, []).append((order, text))
 
 
+#: A bracketed note printed right after a label (``中期目标（2022年—2024年）``): part of it.
+_LABEL_NOTE = re.compile(r"[（(][^（()）\s]{1,20}[）)]")
+#: A run ending in a colon and a column gap before a value: a label the profile may not
+#: know (a colon inside a narrative, ``具体措施如下：一是…``, is followed by its text).
+_COLON_LABEL = re.compile(r"(?:^|(?<=\s\s))(\S[^：:\s]{0,29})[：:](?=\s{2,}\S)")
+
+
 def accepted_hits(text: str, layout: Layout) -> list[LabelHit]:
     """Label hits that really are labels: followed by a colon, or standing alone between
-    column gaps (narratives may mention a label's words in passing)."""
+    column gaps (narratives may mention a label's words in passing), a bracketed note after
+    the label taken with it. A label the profile does not know is accepted when it is
+    printed with a colon (``预算执行率权重(%)：``); its value goes to ``extra_fields``."""
     out = []
     for hit in find_labels(text, layout):
         end = hit.start + len(text[hit.start : hit.end].rstrip())
+        note = _LABEL_NOTE.match(text, end)
+        if note is not None and text[end - 1] not in "：:":
+            end = note.end()
+        hit = LabelHit(hit.label, hit.start, end, hit.money_unit)
         has_colon = text[end - 1] in "：:"
         alone = bool(_GAP_BEFORE.search(text[: hit.start])) and bool(
             _GAP_AFTER.match(text[end:])
         )
         if has_colon or alone:
             out.append(hit)
-    return out
+    for m in _COLON_LABEL.finditer(text):
+        if any(m.start() < h.end and h.start < m.end() for h in out):
+            continue
+        if MONEY_NOTE_RE.match(text, m.start()):
+            continue
+        name = unknown_label(m.group(1))
+        if name is not None:
+            label = Label(text=name, field=None, kind="extra", layout=layout)
+            out.append(LabelHit(label, m.start(), m.end(), None))
+    return sorted(out, key=lambda h: h.start)
 
 
 def _value_hits(hits: Sequence[LabelHit]) -> list[int]:
-    return [i for i, h in enumerate(hits) if h.label.field is not None]
+    return [i for i, h in enumerate(hits)
+            if h.label.field is not None or h.label.kind in ("extra", "personal")]
 
 
 def _split_run(above: int, run: int) -> int:
@@ -110,14 +146,19 @@ def _owners(lines: Sequence[Line], kinds: Sequence[str]) -> dict[int, int]:
     return owner
 
 
-def _column_owner(hits: Sequence[LabelHit], start: int) -> int | None:
-    """The value-bearing label whose column a text starting at ``start`` falls in."""
+def _column_owner(hits: Sequence[LabelHit], seg: Segment, over: bool = False) -> int | None:
+    """The value-bearing label whose column a text falls in: the last label starting at or
+    before it; for labels printed over their values (``over``, centred above their columns)
+    the label whose centre is nearest the text's."""
     candidates = _value_hits(hits)
     if not candidates:
         return None
+    if over:
+        return min(candidates, key=lambda i: abs((hits[i].start + hits[i].end) / 2
+                                                 - seg.centre))
     chosen = candidates[0]
     for i in candidates:
-        if hits[i].start <= start:
+        if hits[i].start <= seg.start:
             chosen = i
     return chosen
 
@@ -132,9 +173,131 @@ def _label_line_values(entry: _LabelLine, order: int) -> None:
             entry.add(i, order, value)
 
 
+def _column_labels(hits: Sequence[LabelHit], text: str) -> bool:
+    """Labels printed over their values: two or more value labels on a line with nothing
+    after any of them (``中期目标（2022年—2024年）    年度目标``)."""
+    values = _value_hits(hits)
+    if len(values) < 2:
+        return False
+    for i in values:
+        nxt = hits[i + 1].start if i + 1 < len(hits) else len(text)
+        if text[hits[i].end:nxt].strip():
+            return False
+    return True
+
+
+def _drop_captions(lines: list[Line], hits: list[list[LabelHit]]) -> None:
+    """Under a line of column labels, a label left of them all is a group caption
+    (``总体目标`` beside the two goals): no field; its text is blanked so the values beside
+    it are read under the column labels."""
+    above: list[LabelHit] | None = None
+    for i, line in enumerate(lines):
+        if line.blank:
+            continue
+        if hits[i] and _column_labels(hits[i], line.text):
+            above = hits[i]
+            continue
+        if above is not None and hits[i] and all(h.end <= above[0].start for h in hits[i]):
+            text = line.text
+            for h in hits[i]:
+                text = text[:h.start] + " " * (h.end - h.start) + text[h.end:]
+            lines[i] = Line(line.page, line.index, text)
+            hits[i] = []
+        above = None if hits[i] else above
+
+
+#: Lines below a label's first line its other lines may be printed on (a value centred
+#: beside a two-line label sits on the line between them), and the most lines a label wraps.
+_WRAP_GAP, _WRAP_LINES = 2, 3
+
+
+def _blank_out(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _place(text: str, start: int, label: str) -> str | None:
+    """``text`` with ``label`` written at ``start``, if that stretch is blank."""
+    end = start + len(label)
+    padded = text.ljust(end + 2)
+    if padded[start:end + 2].strip() or (start > 0 and not padded[start - 1].isspace()):
+        return None  # no room, or no column gap after it
+    return (padded[:start] + label + padded[end:]).rstrip()
+
+
+def _words(text: str) -> list[Segment]:
+    """Runs of text without any space: a label piece may be printed one space before a
+    value."""
+    return [Segment(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", text)]
+
+
+def _label_length(text: str, layout: Layout) -> int:
+    """How much of ``text`` (compacted) a label opening it covers; 0 for none."""
+    hit = label_at_start(text, layout)
+    return len(compact(text[:hit.end])) if hit is not None else 0
+
+
+def join_wrapped_labels(lines: Sequence[Line], layout: Layout) -> list[Line]:
+    """Labels wrapped in a narrow label cell (``年度资金总`` / ``额：``, ``其中：财政`` /
+    ``拨款``) written back as one label on the line between their pieces, where the value
+    centred beside them is printed. Pieces are runs of text one over the other (overlapping
+    character columns, at most ``_WRAP_GAP`` lines apart); they are joined only when together
+    they are a label of the profile that is longer than what the first piece alone reads."""
+    out = [Line(ln.page, ln.index, ln.text) for ln in lines]
+    segs = [_words(ln.text) for ln in out]
+    for k in range(len(out)):
+        for a in segs[k]:
+            if compact(out[k].text[a.start:a.end]) != compact(a.text):
+                continue  # already taken into a label above
+            own = _label_length(a.text, layout)
+            found = _wrapped(out, segs, k, a, layout, own)
+            if found is None:
+                continue
+            pieces, label = found
+            for j, seg in pieces:
+                out[j] = Line(out[j].page, out[j].index, _blank_out(out[j].text, seg.start,
+                                                                     seg.end))
+            mid = (pieces[0][0] + pieces[-1][0]) // 2
+            for target in (mid, k):
+                placed = _place(out[target].text, a.start, label)
+                if placed is not None:
+                    out[target] = Line(out[target].page, out[target].index, placed)
+                    break
+    return out
+
+
+def _wrapped(lines: Sequence[Line], segs: Sequence[list[Segment]], k: int, a: Segment,
+             layout: Layout, own: int) -> tuple[list[tuple[int, Segment]], str] | None:
+    chain: list[tuple[int, Segment]] = [(k, a)]
+    best: tuple[list[tuple[int, Segment]], str] | None = None
+    for _ in range(_WRAP_LINES - 1):
+        j0, last = chain[-1]
+        nxt = [(j, b) for j in range(j0 + 1, min(j0 + 1 + _WRAP_GAP, len(lines)))
+               if lines[j].page == lines[k].page
+               for b in segs[j] if b.start <= last.end + 1 and last.start <= b.end + 1
+               and b.start >= a.start - 2]
+        if not nxt:
+            break
+        chain.append(nxt[0])
+        text = "".join(s.text for _, s in chain)
+        covered = _label_length(text, layout)
+        if covered > own and covered >= len(compact(text)):
+            best = (list(chain), text)
+    return best
+
+
 def parse_header(lines: Sequence[Line], layout: Layout) -> Header:
     """Header fields of one form from the lines between its title and its indicator table."""
+    lines = join_wrapped_labels(lines, layout)
+    unit: MoneyUnit | None = None
+    kept: list[Line] = []
+    for ln in lines:
+        for note in MONEY_NOTE_RE.finditer(ln.text):
+            unit = unit or money_note(note.group(0))
+        text = MONEY_NOTE_RE.sub(lambda m: " " * len(m.group(0)), ln.text)
+        kept.append(Line(ln.page, ln.index, text))
+    lines = kept
     hits = [accepted_hits(ln.text, layout) for ln in lines]
+    _drop_captions(lines, hits)
     kinds = [
         "sep" if ln.blank or (h and not _value_hits(h)) else "label" if h else "free"
         for ln, h in zip(lines, hits, strict=True)
@@ -145,15 +308,21 @@ def parse_header(lines: Sequence[Line], layout: Layout) -> Header:
     for i, owner in _owners(lines, kinds).items():
         entry = entries[owner]
         for seg in line_segments(lines[i].text):
-            hit_no = _column_owner(entry.hits, seg.start)
+            if _BRACKETS.fullmatch(seg.text):
+                continue  # the closing bracket of a wrapped label: 项目资金（万元 / ）
+            hit_no = _column_owner(entry.hits, seg, _column_labels(entry.hits, entry.line.text))
             if hit_no is not None:
                 entry.add(hit_no, i, seg.text)
-    return _assemble(hits, entries)
+    return _assemble(hits, entries, unit)
 
 
-def _assemble(hits: Sequence[list[LabelHit]], entries: dict[int, _LabelLine]) -> Header:
+_BRACKETS = re.compile(r"[（()）]+")
+
+
+def _assemble(hits: Sequence[list[LabelHit]], entries: dict[int, _LabelLine],
+              unit: MoneyUnit | None) -> Header:
     fields: dict[str, str] = {}
-    unit: MoneyUnit | None = None
+    extras: list[tuple[str, str]] = []
     for line_hits in hits:
         for hit in line_hits:
             if unit is None and hit.money_unit is not None:
@@ -161,13 +330,22 @@ def _assemble(hits: Sequence[list[LabelHit]], entries: dict[int, _LabelLine]) ->
     for i in sorted(entries):
         entry = entries[i]
         for hit_no, pieces in sorted(entry.pieces.items()):
-            name = entry.hits[hit_no].label.field
+            hit = entry.hits[hit_no]
+            value = "\n".join(_join_same_line(pieces)).strip(" \u3000")
+            if hit.label.kind == "extra" and value:
+                printed = entry.line.text[hit.start:hit.end]
+                extras.append((unknown_label(printed) or hit.label.text, value))
+            name = hit.label.field
             if name is None:
                 continue
-            value = "\n".join(_join_same_line(pieces)).strip(" \u3000")
+            code_field = CODE_FIELDS.get(name)
+            if code_field is not None and value and not fields.get(code_field):
+                code, value = split_code(value)
+                if code is not None:
+                    fields[code_field] = code
             if name not in fields or (not fields[name] and value):
                 fields[name] = value
-    return Header(fields=fields, money_unit=unit)
+    return Header(fields=fields, money_unit=unit, extra_fields=tuple(extras))
 
 
 def _join_same_line(pieces: list[tuple[int, str]]) -> list[str]:

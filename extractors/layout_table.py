@@ -82,7 +82,7 @@ def is_column_header(text: str, layout: Layout) -> bool:
 def _is_heading_cell(text: str, layout: Layout) -> bool:
     """Headings such as 绩效指标 that span the whole national table, not a level."""
     key = compact(text)
-    return any(lb.field is None and key in {compact(s) for s in lb.spellings}
+    return any(lb.kind == "heading" and key in {compact(s) for s in lb.spellings}
                for lb in LABELS[layout])
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import get_args
 
-from extractors.model import Layout, MoneyUnit
+from extractors.model import Layout, MoneyUnit, Period
 from extractors.profiles import LabelKind as LabelKind
 from extractors.profiles import Profile, Role, shipped_profiles
 from extractors.profiles import compact as compact
@@ -118,7 +118,8 @@ YEAR_LINE_RE = re.compile(r"\s*[（(]?" + _SPACE + r"(\d{4})" + _SPACE + r"年" 
 #: ``2020年绩效目标`` above a Shanghai indicator table.
 TABLE_HEADING_RE = re.compile(r"(\d{4})" + _SPACE + r"年" + _SPACE + r"绩" + _SPACE + r"效"
                               + _SPACE + r"目" + _SPACE + r"标" + r"\s*$")
-_MONEY_UNIT_RE = _SPACE + r"[（(]" + _SPACE + r"(万" + _SPACE + r"元|元)" + _SPACE + r"[）)]"
+_MONEY_UNIT_RE = (_SPACE + r"[（(]" + _SPACE + r"(万" + _SPACE + r"元|元)" + _SPACE
+                  + r"(?:[）)]|$)")
 
 
 def _char_class(ch: str) -> str:
@@ -183,6 +184,25 @@ def find_labels(line: str, layout: Layout) -> list[LabelHit]:
     return sorted(hits, key=lambda h: h.start)
 
 
+#: The longest text read as a label the profiles do not know: as long as the longest label
+#: they do know (longer text is a value).
+_MAX_LABEL = max(len(compact(text)) for labels in LABELS.values() for label in labels
+                 for text in label.spellings)
+_SENTENCE = re.compile(r"[。；;！？!?，,、]")
+
+
+def unknown_label(text: str) -> str | None:
+    """The label of a cell or a ``…：`` run that reads as a label the profile does not know:
+    short text, not a sentence, not a number; the colon removed. ``None`` when it reads as a
+    value. (What such a label prints is kept in ``extra_fields`` under this text.)"""
+    flat = compact(text).rstrip("：:")
+    if not flat or len(flat) > _MAX_LABEL or _SENTENCE.search(flat):
+        return None
+    if not any(ch.isalpha() for ch in flat) or any(ch.isdigit() for ch in flat):
+        return None
+    return flat
+
+
 def label_at_start(line: str, layout: Layout) -> LabelHit | None:
     """The label that opens ``line`` (after indentation), if any."""
     stripped = len(line) - len(line.lstrip(" \u3000\t"))
@@ -197,14 +217,70 @@ _TITLE_INDEX: dict[str, Layout] = {
 }
 
 
+#: The longest line read as a title by a profile's title patterns, and the longest prefix
+#: (a place, a year, a budget kind) printed before a title; a prefix is no sentence.
+_TITLE_MAX = 40
+_PREFIX_MAX = 20
+_PUNCTUATION = re.compile(r"[，。、；：,.;:！？!?“”\"]")
+
+
+_YEAR_LEAD_RE = re.compile(r"^\d{4}年度?")
+
+
+def _title_key(line: str) -> str:
+    """A title line compacted, a fiscal year printed on it (``（2022年度）`` after the title,
+    ``2022年度`` before it) removed."""
+    return _YEAR_LEAD_RE.sub("", compact(YEAR_RE.sub("", line)))
+
+
 def find_title(line: str) -> Layout | None:
-    """Which layout's title ``line`` is, if it is one (the whole line, spaces aside: the
-    Shanghai title contains the national one)."""
-    return _TITLE_INDEX.get(compact(line))
+    """Which layout's title ``line`` is, if it is one: a printed title exactly (the whole
+    line, spaces aside: the Shanghai title contains the national one), else the longest
+    printed title the line ends with, else a title pattern of a profile matching the whole
+    line (lines longer than a title can be are never titles)."""
+    key = _title_key(line)
+    found = _TITLE_INDEX.get(key)
+    if found is not None or len(key) > _TITLE_MAX:
+        return found
+    ends = [(len(t), lay) for t, lay in _TITLE_INDEX.items()
+            if key.endswith(t) and len(key) - len(t) <= _PREFIX_MAX
+            and not _PUNCTUATION.search(key[:len(key) - len(t)])]
+    if ends:  # a place or a budget kind printed before a title: 上海市财政项目支出绩效目标表
+        return max(ends)[1]
+    for lay, profile in PROFILES.items():
+        if any(p.fullmatch(key) for p in profile.title_patterns):
+            return lay
+    return None
+
+
+def refused_title(line: str) -> str | None:
+    """The quarantine reason when ``line`` is the title of a table the family prints that is
+    no target table (a self-evaluation table), else ``None``."""
+    key = _title_key(line)
+    if len(key) > _TITLE_MAX:
+        return None
+    for profile in PROFILES.values():
+        for reason, patterns in profile.refused_titles:
+            if any(p.fullmatch(key) for p in patterns):
+                return reason
+    return None
 
 
 def find_year(line: str) -> int | None:
     m = YEAR_RE.search(line)
+    return int(m.group(1)) if m else None
+
+
+_YEAR_BEFORE_TITLE = re.compile(r"^\s*(\d{4})" + _SPACE + "年")
+
+
+def title_year(line: str) -> int | None:
+    """The fiscal year printed on a title line: ``（2022年度）`` after the title or ``2022年``
+    / ``2022年度`` before it (``2023年项目支出绩效目标申报表``)."""
+    year = find_year(line)
+    if year is not None:
+        return year
+    m = _YEAR_BEFORE_TITLE.match(line)
     return int(m.group(1)) if m else None
 
 
@@ -224,12 +300,24 @@ CODE_FIELDS: dict[str, str] = {"supervising_dept": "supervising_dept_code",
                                "unit_name": "unit_code"}
 
 
+#: ``324001-…局``: a code and a dash before the name; ``…局 308001``: a code after it.
+_CODE_DASH_RE = re.compile(r"\s*(\d[0-9A-Za-z]*)\s*[-－—–]\s*(\S.*)", re.DOTALL)
+_CODE_AFTER_RE = re.compile(r"\s*(\S.*?\S)\s+(\d{3,}[0-9A-Za-z]*)\s*", re.DOTALL)
+
+
 def split_code(value: str) -> tuple[str | None, str]:
-    """``[077]淮北市…局`` → (``"077"``, ``"淮北市…局"``); a value without a code → (None, value)."""
+    """``[077]淮北市…局``, ``324001-淮北市…局`` or ``淮北市…局 308001`` → (the code, the name
+    alone); a value without a code → (None, value)."""
     m = _CODE_RE.fullmatch(value)
-    if m is None or not any(ch.isdigit() for ch in m.group(1)):
-        return None, value
-    return m.group(1), m.group(2).strip()
+    if m is not None and any(ch.isdigit() for ch in m.group(1)):
+        return m.group(1), m.group(2).strip()
+    m = _CODE_DASH_RE.fullmatch(value)
+    if m is not None and not m.group(2)[0].isdigit():
+        return m.group(1), m.group(2).strip()
+    m = _CODE_AFTER_RE.fullmatch(value)
+    if m is not None and not any(ch.isdigit() for ch in m.group(1)[-1:]):
+        return m.group(2), m.group(1).strip()
+    return None, value
 
 
 def is_level1(text: str, layout: Layout) -> bool:
@@ -245,6 +333,93 @@ def column_header_index(text: str, layout: Layout) -> int | None:
     """0..3 when ``text`` is one of the indicator table's column headers (level 1, level 2,
     level 3, target; any heading its profile gives that role)."""
     return _COLUMN_INDEX[layout].get(compact(text))
+
+
+_ROLE_OF: dict[Layout, dict[str, Role]] = {
+    lay: {compact(col.heading): col.role for col in p.indicators.columns}
+    for lay, p in PROFILES.items()
+}
+_MARKERS: dict[Layout, dict[str, Period]] = {
+    lay: {compact(m): per for m, per in p.indicators.period_markers}
+    for lay, p in PROFILES.items()
+}
+_BLOCKS: dict[Layout, dict[str, Period]] = {
+    lay: {compact(b): per for b, per in p.indicators.blocks} for lay, p in PROFILES.items()
+}
+_MARKED = re.compile(r"(.+?)\(([^()]+)\)")
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnRole:
+    """What a printed column heading of the indicator table is: its role and, when the heading
+    is marked with a period (``指标值（中期）``), the period of its column block."""
+
+    role: Role
+    period: Period | None = None
+
+
+def column_role(text: str, layout: Layout) -> ColumnRole | None:
+    """The role of a printed column heading (any heading the profile lists, possibly followed
+    by one of its period markers in brackets); ``None`` when it is not one."""
+    key = compact(text)
+    role = _ROLE_OF[layout].get(key)
+    if role is not None:
+        return ColumnRole(role)
+    m = _MARKED.fullmatch(key)
+    if m is None:
+        return None
+    role, period = _ROLE_OF[layout].get(m.group(1)), _MARKERS[layout].get(m.group(2))
+    return ColumnRole(role, period) if role is not None and period is not None else None
+
+
+def block_period(text: str, layout: Layout, *, whole: bool = False) -> Period | None:
+    """The period of a block heading (``长期绩效指标`` printed beside or above a table), or of
+    the start of one cut by a page break (``长期绩效``) when only one period begins so (not
+    when ``whole``: a line printed on its own must be the whole heading)."""
+    key = compact(text)
+    if not key:
+        return None
+    found = _BLOCKS[layout].get(key)
+    if found is not None or whole:
+        return found
+    periods = {per for head, per in _BLOCKS[layout].items() if head.startswith(key)}
+    return periods.pop() if len(periods) == 1 else None
+
+
+def caption_period(text: str, layout: Layout) -> Period | None:
+    """The period of a group caption printed over a column block (``中期指标`` above 二级 /
+    三级指标 / 指标值): a block heading, or text opening with a period marker."""
+    found = block_period(text, layout)
+    if found is not None:
+        return found
+    key = compact(text)
+    markers = sorted(_MARKERS[layout].items(), key=lambda m: -len(m[0]))
+    return next((per for m, per in markers if key.startswith(m) and len(key) > len(m)), None)
+
+
+def is_block_fragment(text: str, layout: Layout) -> bool:
+    """Is ``text`` a block heading or a piece of one (what a page break leaves of a tall
+    vertical ``长期绩效指标`` cell)?"""
+    key = compact(text)
+    return bool(key) and any(key in head for head in _BLOCKS[layout])
+
+
+def default_period(layout: Layout) -> Period:
+    """The period of rows printed under no block heading and no period marker."""
+    return PROFILES[layout].indicators.period
+
+
+#: A money-unit note printed beside a form (``单位：万元``, ``金额单位：元``): print syntax.
+MONEY_NOTE_RE = re.compile(r"(?:金额)?单位" + _SPACE + "[：:]" + _SPACE + r"[（(]?" + _SPACE
+                           + r"(万元|元)" + _SPACE + r"[）)]?")
+
+
+def money_note(text: str) -> MoneyUnit | None:
+    """The unit a money-unit note states (``单位：万元``, ``金额单位：元``)."""
+    m = MONEY_NOTE_RE.fullmatch(text.strip())
+    if m is None:
+        return None
+    return "wan_yuan" if m.group(1) == "万元" else "yuan"
 
 
 def default_money_unit(layout: Layout) -> MoneyUnit:

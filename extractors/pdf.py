@@ -23,18 +23,28 @@ from pathlib import Path
 from extractors.errors import NotATargetTable, NoTextLayer, NoUnicodeMap, UnknownLayout
 from extractors.layouts import (
     TABLE_HEADING_RE,
-    YEAR_RE,
+    block_period,
     default_money_unit,
+    default_period,
     find_title,
     find_year,
     find_year_line,
+    refused_title,
 )
-from extractors.model import Form, Layout
+from extractors.model import Form, Layout, Period
 from extractors.pdf_grid import Cell, PageGrid, TableGrid, TextLine
 from extractors.pdf_header import HeaderRow, read_header
 from extractors.pdf_pages import PdfInput, iter_page_grids
 from extractors.pdf_settings import PdfSettings
-from extractors.pdf_tables import TARGET, Columns, Segment, aligned, header_columns, read_indicators
+from extractors.pdf_tables import (
+    Segment,
+    aligned,
+    header_columns,
+    is_group_cells,
+    read_indicators,
+    with_group_cells,
+)
+from extractors.table_columns import Columns
 
 __all__ = ["PdfSettings", "read_pdf_forms"]
 
@@ -52,11 +62,13 @@ class Placed:
 
 @dataclass(frozen=True, slots=True)
 class FormChunk:
-    """Everything printed from one form's title up to the next title."""
+    """Everything printed from one form's title up to the next title; ``refused``: the
+    quarantine reason when the title is that of a table which is no target table."""
 
     layout: Layout
     page: int
     blocks: tuple[Placed, ...]
+    refused: str | None = None
 
 
 def page_blocks(grid: PageGrid) -> list[Placed]:
@@ -67,31 +79,38 @@ def page_blocks(grid: PageGrid) -> list[Placed]:
 
 
 _YEAR_PREFIX = re.compile(r"^\s*\d{4}(?=\s*年)")
-_YEAR_LEAD = re.compile(r"^\s*\d{4}\s*年\s*度?")
 
 
 def title_of(line: TextLine) -> Layout | None:
     """The layout whose title this loose line is; a year printed on the same line, as
     ``（2022年度）`` after it or ``2022年度`` before it, is allowed."""
-    return find_title(_YEAR_LEAD.sub("", YEAR_RE.sub("", line.text)))
+    return find_title(line.text)
 
 
 def group_forms(grids: Iterable[PageGrid]) -> Iterator[FormChunk]:
     """Cut the print stream into forms at each title; text before the first title belongs to
-    no form (a cover page) and is dropped."""
+    no form (a cover page) and is dropped. A refused title (a self-evaluation table) opens a
+    chunk too, so its pages are never read as the form before it."""
     layout: Layout | None = None
+    refused: str | None = None
     start = 0
     blocks: list[Placed] = []
     for grid in grids:
         for placed in page_blocks(grid):
-            found = title_of(placed.block) if isinstance(placed.block, TextLine) else None
+            found: Layout | None = None
+            reason: str | None = None
+            if isinstance(placed.block, TextLine):
+                found = title_of(placed.block)
+                if found is None:
+                    reason = refused_title(placed.block.text)
+                    found = "national" if reason is not None else None
             if found is not None:
                 if layout is not None:
-                    yield FormChunk(layout, start, tuple(blocks))
-                layout, start, blocks = found, placed.page, []
+                    yield FormChunk(layout, start, tuple(blocks), refused)
+                layout, refused, start, blocks = found, reason, placed.page, []
             blocks.append(placed)
     if layout is not None:
-        yield FormChunk(layout, start, tuple(blocks))
+        yield FormChunk(layout, start, tuple(blocks), refused)
 
 
 def form_year(chunk: FormChunk) -> str | None:
@@ -130,17 +149,43 @@ def split_rows(chunk: FormChunk, settings: PdfSettings) -> FormRows:
     header: list[HeaderRow] = []
     segments: list[Segment] = []
     columns: Columns | None = None
+    blocks: tuple[Cell, ...] = ()
+    heading: Period | None = None
+    fresh = caption_seen = False
     for placed in chunk.blocks:
         if not isinstance(placed.block, TableGrid):
+            period = block_period(placed.block.text, chunk.layout, whole=True)
+            if period is not None:
+                heading, caption_seen = period, True
+            elif columns is None and placed.page == chunk.page and is_header_line(placed.block):
+                header.append(HeaderRow(cells=(line_cell(placed.block),), page=placed.page,
+                                        loose=True))
             continue
         cells: list[Cell] = []
         headed = False
-        for r, row in enumerate(placed.block.rows):
-            found = header_columns(row, chunk.layout, settings.min_column_headers)
+        rows = placed.block.rows
+        found_at = [header_columns(row, chunk.layout, settings.min_column_headers)
+                    for row in rows]
+        for r, row in enumerate(rows):
+            nxt = found_at[r + 1] if r + 1 < len(rows) else None
+            if nxt is not None and found_at[r] is None and is_group_cells(row, chunk.layout):
+                found_at[r + 1] = with_group_cells(nxt, row, chunk.layout)
+                continue
+            found = found_at[r]
+            caption = caption_row(row, chunk.layout)
             if found is not None:
                 if columns is not None and cells:
-                    segments.append(Segment(placed.page, columns, tuple(cells)))
-                columns, cells, headed = found, [], True
+                    segments.append(Segment(placed.page, columns, tuple(cells), blocks,
+                                            heading, fresh))
+                at_top = placed.opens_page and r <= 1
+                fresh = columns is not None and (not at_top or caption_seen)
+                columns, blocks, cells, headed = found.columns, found.blocks, [], True
+                caption_seen = False
+            elif caption is not None:
+                if columns is not None and cells:
+                    segments.append(Segment(placed.page, columns, tuple(cells), blocks,
+                                            heading, fresh))
+                heading, blocks, cells, fresh, caption_seen = caption, (), [], True, True
             elif columns is not None:
                 cells.extend(row)
             else:
@@ -148,15 +193,35 @@ def split_rows(chunk: FormChunk, settings: PdfSettings) -> FormRows:
                 header.append(HeaderRow(cells=row, page=placed.page, opens_page=opens))
         if columns is not None and cells and (
                 headed or aligned(cells, columns, settings.column_tolerance)):
-            segments.append(Segment(placed.page, columns, tuple(cells)))
+            segments.append(Segment(placed.page, columns, tuple(cells), blocks, heading,
+                                    fresh and headed))
     return FormRows(header=tuple(header), segments=tuple(segments))
+
+
+def caption_row(row: Sequence[Cell], layout: Layout) -> Period | None:
+    """The period of a row that is nothing but a block heading (``年度绩效指标`` printed
+    across the table above its block)."""
+    texts = [c.text for c in row if not c.blank]
+    return block_period(texts[0], layout, whole=True) if len(texts) == 1 else None
+
+
+def is_header_line(line: TextLine) -> bool:
+    """A loose line that may print header fields: not the title, the year or a heading."""
+    text = line.text
+    return (title_of(line) is None and find_year(text) is None and find_year_line(text) is None
+            and TABLE_HEADING_RE.search(text) is None and _YEAR_PREFIX.match(text) is None)
+
+
+def line_cell(line: TextLine) -> Cell:
+    """A loose text line as a one-cell header row (``填报单位（盖章）：…`` above the form)."""
+    return Cell(line.text, line.x0, line.top, line.x0, line.bottom)
 
 
 def build_form(chunk: FormChunk, settings: PdfSettings) -> Form | None:
     """The form a chunk prints, or ``None`` when it has neither a label nor an indicator."""
     rows = split_rows(chunk, settings)
     header = read_header(rows.header, chunk.layout)
-    indicators = read_indicators(rows.segments)
+    indicators = read_indicators(rows.segments, chunk.layout, default_period(chunk.layout))
     if not header.fields and not indicators:
         return None
     fields = dict(header.fields)
@@ -166,7 +231,7 @@ def build_form(chunk: FormChunk, settings: PdfSettings) -> Form | None:
     notes = list(header.notes)
     if not rows.segments:
         notes.append(f"page {chunk.page}: no indicator table found")
-    has_target = any(s.columns.spans[TARGET] is not None for s in rows.segments)
+    has_target = any(s.columns.has("target") for s in rows.segments)
     return Form(layout=chunk.layout, page=chunk.page, fields=fields, indicators=indicators,
                 money_unit=header.money_unit or default_money_unit(chunk.layout),
                 has_target_column=has_target, notes=tuple(notes),
@@ -197,7 +262,11 @@ def read_pdf_forms(source: PdfInput, settings: PdfSettings | None = None,
     grids = list(iter_page_grids(source, settings, name))
     page_count = grids[-1].page_count if grids else 0
     check_text_layer(name, grids, settings)
-    chunks = list(group_forms(grids))
+    every = list(group_forms(grids))
+    chunks = [c for c in every if c.refused is None]
+    if not chunks and every:
+        raise NotATargetTable(f"{name}: the table on page {every[0].page} is no target table "
+                              f"({every[0].refused}): its title says so", reason=every[0].refused)
     if not chunks:
         raise NotATargetTable(f"{name}: {page_count} pages of text but no performance "
                               f"target table title on any of them")

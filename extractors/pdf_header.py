@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 from extractors.layouts import (
     CODE_FIELDS,
-    LABELS,
+    MONEY_NOTE_RE,
     LabelHit,
     compact,
     label_at_start,
+    money_note,
     split_code,
+    unknown_label,
 )
 from extractors.model import Extra, Layout, MoneyUnit
 from extractors.pdf_grid import Cell
@@ -36,6 +38,8 @@ class HeaderRow:
     cells: tuple[Cell, ...]
     page: int
     opens_page: bool = False
+    #: A line printed outside the ruled header (``填报单位（盖章）：…  单位：万元``)
+    loose: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,24 +67,6 @@ def cell_label(text: str, layout: Layout, strict: bool = True) -> LabelHit | Non
     return hit if (not rest or ends_colon) else None
 
 
-#: The longest text read as a label the profiles do not know: as long as the longest label
-#: they do know (longer text is a value).
-_MAX_LABEL = max(len(compact(text)) for labels in LABELS.values() for label in labels
-                 for text in (label.text, *label.synonyms))
-_SENTENCE = re.compile(r"[。；;！？!?]")
-
-
-def unknown_label(text: str) -> str | None:
-    """The label of a cell that reads as a label the profile does not know: short text, not a
-    sentence, not a number; the colon removed. ``None`` when it reads as a value."""
-    flat = compact(text).rstrip("：:")
-    if not flat or len(flat) > _MAX_LABEL or _SENTENCE.search(flat):
-        return None
-    if not any(ch.isalpha() for ch in flat) or any(ch.isdigit() for ch in flat):
-        return None
-    return flat
-
-
 @dataclass(frozen=True, slots=True)
 class RowRead:
     """A header row as read: known labels with their values, unknown labels with theirs, and
@@ -89,6 +75,19 @@ class RowRead:
     pairs: list[tuple[LabelHit, str]]
     extras: list[tuple[str, str]]
     lead: str
+
+
+def _loose_label(text: str, layout: Layout) -> LabelHit | None:
+    """A field label glued to its value without a colon (``申报单位名称上海市…``); a heading
+    is never printed so, and a value that starts with one (``项目资金来源可靠…``) is a value."""
+    hit = cell_label(text, layout, strict=False)
+    return hit if hit is not None and hit.label.kind != "heading" else None
+
+
+def _pairs_up(cells: Sequence[Cell]) -> bool:
+    """A row of unknown labels each followed by its value (``项目申报的可行性 | 已评估``)."""
+    return (len(cells) >= 2 and len(cells) % 2 == 0
+            and all(unknown_label(c.text) is not None for c in cells[::2]))
 
 
 def row_pairs(cells: Sequence[Cell], layout: Layout) -> tuple[list[tuple[LabelHit, str]], str]:
@@ -107,9 +106,10 @@ def read_row(cells: Sequence[Cell], layout: Layout, *, pair_unknown: bool = True
     extras: list[tuple[str, str]] = []
     lead: list[str] = []
     strict = [cell_label(c.text, layout) for c in cells]
-    loose = [h or cell_label(c.text, layout, strict=False) for h, c in zip(strict, cells,
-                                                                          strict=True)]
-    pair_unknown = pair_unknown and bool(cells) and not cells[0].blank and any(loose)
+    loose = [h or _loose_label(c.text, layout) for h, c in zip(strict, cells, strict=True)]
+    filled = [c for c in cells if not c.blank]
+    pair_unknown = pair_unknown and bool(cells) and not cells[0].blank and (
+        any(loose) or _pairs_up(filled))
     i = 0
     while i < len(cells):
         hit = loose[i]
@@ -135,6 +135,73 @@ def read_row(cells: Sequence[Cell], layout: Layout, *, pair_unknown: bool = True
     return RowRead(pairs=pairs, extras=extras, lead="\n".join(lead))
 
 
+_LOOSE_LABEL = re.compile(r"(?:^|(?<=\s))([^\s：:]{1,30}?)\s*[：:]")
+
+
+def read_loose_line(text: str, layout: Layout) -> tuple[RowRead, MoneyUnit | None]:
+    """The ``label：value`` pairs of a line printed outside the ruled header, and the money
+    unit a ``单位：万元`` note on it states. A label with nothing after it is a sign-off blank
+    (``填报单位：（盖章）``), not a field."""
+    pairs: list[tuple[LabelHit, str]] = []
+    extras: list[tuple[str, str]] = []
+    unit: MoneyUnit | None = None
+    for note in MONEY_NOTE_RE.finditer(text):
+        unit = unit or money_note(note.group(0))
+    text = MONEY_NOTE_RE.sub(" ", text)
+    found = list(_LOOSE_LABEL.finditer(text))
+    for k, m in enumerate(found):
+        value = text[m.end():found[k + 1].start() if k + 1 < len(found) else len(text)].strip()
+        if not compact(value).strip("()（）盖章"):
+            continue
+        hit = label_at_start(m.group(0), layout)
+        if hit is not None and hit.end == len(m.group(0)):
+            pairs.append((hit, value))
+        elif (name := unknown_label(m.group(1))) is not None:
+            extras.append((name, value))
+    return RowRead(pairs=pairs, extras=extras, lead=""), unit
+
+
+_NOTE = re.compile(r"[（(][^）)]*[）)]")
+
+
+def column_labels(row: HeaderRow, below: HeaderRow, layout: Layout) -> RowRead | None:
+    """Labels printed over their values: a row of two or more label cells (``中期目标（2024年
+    —2026年）`` | ``年度目标``), possibly beside a caption cell that spans the row below too
+    (``总体目标``: a group caption, no field), and a row below without labels whose cells sit
+    under them. ``None`` when ``row`` is not such a row."""
+    if row.loose or below.loose or row.page != below.page:
+        return None
+    cells = [c for c in row.cells if not c.blank]
+    low = [c for c in below.cells if not c.blank]
+    if not cells or not low or any(cell_label(c.text, layout, strict=False) for c in low):
+        return None
+    bottom = min(c.bottom for c in cells)
+    heads = [c for c in cells if c.bottom <= bottom + 1.0]
+    if len(heads) < 2:
+        return None
+    pairs: list[tuple[LabelHit, str]] = []
+    for head in heads:
+        hit = cell_label(head.text, layout, strict=False)
+        rest = head.text.replace("\n", " ")[hit.end:] if hit is not None else "x"
+        if hit is None or _NOTE.sub("", rest).strip():
+            return None
+        under = [c.text.strip() for c in low if head.x0 <= c.mid_x <= head.x1]
+        pairs.append((hit, "\n".join(under)))
+    if not all(value for _, value in pairs):
+        return None
+    return RowRead(pairs=pairs, extras=[], lead="")
+
+
+def printed_label(row: HeaderRow, hit: LabelHit) -> str:
+    """A known label as the row printed it (colon and spaces removed), for extra_fields."""
+    for cell in row.cells:
+        flat = cell.text.replace("\n", " ")
+        found = label_at_start(flat, hit.label.layout)
+        if found is not None and found.label == hit.label:
+            return compact(flat[found.start:found.end]).rstrip("：:")
+    return hit.label.text
+
+
 def read_header(rows: Sequence[HeaderRow], layout: Layout) -> Header:
     """Fields of a header block, in reading order across pages.
 
@@ -145,8 +212,20 @@ def read_header(rows: Sequence[HeaderRow], layout: Layout) -> Header:
     notes: list[str] = []
     extras: list[tuple[str, str]] = []
     last: str | None = None
-    for row in rows:
-        read = read_row(row.cells, layout, pair_unknown=not row.opens_page)
+    skip = False
+    for k, row in enumerate(rows):
+        below = rows[k + 1] if k + 1 < len(rows) else None
+        if skip:
+            skip = False
+            continue
+        over = column_labels(row, below, layout) if below is not None else None
+        if over is not None:
+            read, skip = over, True
+        elif row.loose:
+            read, note = read_loose_line(row.cells[0].text, layout)
+            unit = unit or note
+        else:
+            read = read_row(row.cells, layout, pair_unknown=not row.opens_page)
         pairs, lead = read.pairs, read.lead
         extras.extend(read.extras)
         if lead:
@@ -159,6 +238,8 @@ def read_header(rows: Sequence[HeaderRow], layout: Layout) -> Header:
             if unit is None and hit.money_unit is not None:
                 unit = hit.money_unit
             name = hit.label.field
+            if hit.label.kind == "extra" and value:
+                extras.append((printed_label(row, hit), value))
             if name is None:
                 continue
             if fields.get(name):

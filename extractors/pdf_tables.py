@@ -1,78 +1,110 @@
-"""The indicator table: columns from the header row, levels from merged cells' boxes, and the
-stitching of a table that runs over several pages.
+"""The indicator table: columns from the header row, levels from merged cells' boxes, periods
+from block headings and column markers, and the stitching of a table over several pages.
 
-A table is read as *segments* (its part on one page). Within a segment each level-3 cell is a
-row; its level-1/level-2 labels are the cells of those columns whose box covers the level-3
-cell's centre, which is how a merged cell is "filled down" without guessing from text. Across a
-page break a merged cell is cut in two: the two parts are joined again when one is empty (label
-printed once) or both print the same label (label repeated).
+A table is read as *segments* (its part on one page). Every column of the header row gets the
+role its printed heading has in the profile (:func:`extractors.layouts.column_role`): levels,
+target, operator, unit, weight, remarks, explanation; a heading the profile does not know is
+kept as an ``extra`` column. Headings marked with a period (``三级指标（中期）``) form a
+*column block* of that period; a template that prints two blocks side by side yields two rows
+per printed row, sharing the unmarked columns (the level 1).
+
+Within a block each level-3 cell is a row; its level-1/level-2 labels are the cells of those
+columns whose box covers the level-3 cell's centre, which is how a merged cell is "filled
+down" without guessing from text. A block heading cell (``长期绩效指标`` printed tall beside
+the table) gives the period of the rows it covers. Across a page break a merged cell is cut in
+two: the two parts are joined again when one is empty (label printed once) or both print the
+same label (label repeated).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from itertools import groupby, pairwise
 
-from extractors.layouts import column_header_index
-from extractors.model import IndicatorRow, Layout
+from extractors.layouts import block_period, is_block_fragment
+from extractors.model import IndicatorRow, Layout, Period
 from extractors.pdf_grid import Cell
+from extractors.profiles import Role
+from extractors.table_columns import (
+    Columns,
+    Heading,
+    HeadingRow,
+    is_group_row,
+    read_headings,
+    with_group_row,
+)
 
-LEVEL1, LEVEL2, LEVEL3, TARGET = range(4)
+#: Row cells carried into :class:`IndicatorRow` as printed, by role.
+_CELL_ROLES: tuple[Role, ...] = ("target", "operator", "unit", "weight", "remarks",
+                                 "explanation")
 
 
 @dataclass(frozen=True, slots=True)
-class Columns:
-    """x-extent of each indicator column, from the column-header row; ``None``: not printed."""
+class HeaderRowRead:
+    """A column-header row as read: the columns, and any block-heading cell printed in it
+    (a tall ``长期绩效指标`` cell starts in the row of the headings it stands beside)."""
 
-    spans: tuple[tuple[float, float] | None, ...]
+    columns: Columns
+    blocks: tuple[Cell, ...]
 
-    def of(self, cell: Cell) -> int | None:
-        """The column whose header is above the cell's centre."""
-        for i, span in enumerate(self.spans):
-            if span is not None and span[0] <= cell.mid_x <= span[1]:
-                return i
+
+def header_columns(row: Sequence[Cell], layout: Layout, minimum: int) -> HeaderRowRead | None:
+    """The columns of an indicator table when ``row`` is its column-header row (see
+    :func:`extractors.table_columns.read_headings`)."""
+    read = read_headings([Heading(c.text, c.x0, c.x1) for c in row], layout, minimum)
+    if read is None:
         return None
+    return HeaderRowRead(read.columns, tuple(row[i] for i in read.blocks))
 
 
-def header_columns(row: Sequence[Cell], layout: Layout, minimum: int) -> Columns | None:
-    """Columns of an indicator table when ``row`` is its column-header row (at least
-    ``minimum`` of the four headers, so a stray ``指标值`` in a narrative is no header). The
-    other layout's header words are accepted too: the columns mean the same in both."""
-    other: Layout = "national" if layout == "shanghai" else "shanghai"
-    spans: list[tuple[float, float] | None] = [None] * 4
-    for cell in row:
-        i = column_header_index(cell.text, layout)
-        if i is None:
-            i = column_header_index(cell.text, other)
-        if i is not None and spans[i] is None:
-            spans[i] = (cell.x0, cell.x1)
-    if sum(s is not None for s in spans) < minimum or spans[LEVEL3] is None:
-        return None
-    return Columns(spans=tuple(spans))
+def column_of(columns: Columns, cell: Cell) -> int | None:
+    """The column whose header is above the cell's centre."""
+    return columns.at(cell.mid_x)
+
+
+def is_group_cells(row: Sequence[Cell], layout: Layout) -> bool:
+    """Is ``row`` a group row over a column-header row (see
+    :func:`extractors.table_columns.is_group_row`)?"""
+    return is_group_row([Heading(c.text, c.x0, c.x1) for c in row], layout)
+
+
+def with_group_cells(read: HeaderRowRead, row: Sequence[Cell], layout: Layout) -> HeaderRowRead:
+    """The header row's columns completed by the group row above it."""
+    done = with_group_row(HeadingRow(read.columns, ()),
+                          [Heading(c.text, c.x0, c.x1) for c in row], layout)
+    return HeaderRowRead(done.columns, read.blocks)
 
 
 def aligned(cells: Sequence[Cell], columns: Columns, tolerance: float) -> bool:
     """Does a header-less table continue the indicator table? Its level-3 cells sit exactly
-    under the level-3 header (a footnote or signature table does not)."""
-    span = columns.spans[LEVEL3]
-    return span is not None and any(
-        abs(c.x0 - span[0]) <= tolerance and abs(c.x1 - span[1]) <= tolerance for c in cells)
+    under a level-3 header (a footnote or signature table does not)."""
+    spans = [s for s in columns.spans if s.role == "level3"]
+    return any(abs(c.x0 - s.x0) <= tolerance and abs(c.x1 - s.x1) <= tolerance
+               for c in cells for s in spans)
 
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """The part of an indicator table printed on one page (below any column-header row)."""
+    """The part of an indicator table printed on one page (below any column-header row);
+    ``blocks``: block-heading cells printed in the header row above it."""
 
     page: int
     columns: Columns
     cells: tuple[Cell, ...]
+    blocks: tuple[Cell, ...] = ()
+    #: The period of a block heading printed as a line above the table (``年度绩效指标``)
+    heading_period: Period | None = None
+    #: Starts a new block: its column-header row (or block caption) is printed below rows
+    #: of the page, not repeated at the top of a page the table continues on
+    fresh: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Draft:
     """A level-3 row before page-break stitching: level texts (``""`` when the covering cell
-    is empty or absent) and the identity of the cell each came from."""
+    is empty or absent), the identity of the cell each came from, the column block it was
+    printed in and its other cells by role (``period`` ``None``: no block heading covers it)."""
 
     segment: int
     page: int
@@ -82,33 +114,81 @@ class Draft:
     span2: Hashable
     level3: str
     target: str
+    block: int = 0
+    period: Period | None = None
+    cells: tuple[tuple[Role, str], ...] = ()
+    extra: tuple[tuple[str, str], ...] = ()
+    top: float = 0.0  # of the level-3 cell: blocks printed side by side read row by row
+
+
+def stack_blocks(cells: Sequence[Cell], layout: Layout,
+                 tolerance: float = 2.0) -> list[tuple[Cell, Period | None]]:
+    """Block-heading cells with their periods, pieces of one tall cell printed in separate
+    boxes (the header row's part and the body's) joined top to bottom first; a piece that
+    continues a heading from the page before has no period (its rows keep the one above)."""
+    joined: list[Cell] = []
+    for cell in sorted(cells, key=lambda c: (c.x0, c.top)):
+        last = joined[-1] if joined else None
+        if (last is not None and abs(last.x0 - cell.x0) <= tolerance
+                and abs(last.x1 - cell.x1) <= tolerance
+                and cell.top - last.bottom <= tolerance):
+            joined[-1] = Cell(last.text + cell.text, last.x0, last.top, last.x1, cell.bottom)
+        else:
+            joined.append(cell)
+    return [(c, block_period(c.text, layout)) for c in joined]
 
 
 def _covering(cells: Sequence[Cell], y: float) -> list[Cell]:
     return [c for c in cells if c.top <= y <= c.bottom]
 
 
-def segment_drafts(index: int, segment: Segment) -> list[Draft]:
-    """One draft per level-3 cell, top to bottom, with the level and target cells beside it."""
-    by_col: dict[int, list[Cell]] = {LEVEL1: [], LEVEL2: [], LEVEL3: [], TARGET: []}
+def _text(cells: Sequence[Cell], y: float) -> str:
+    return "\n".join(c.text.strip() for c in _covering(cells, y) if not c.blank)
+
+
+def segment_drafts(index: int, segment: Segment, layout: Layout) -> list[Draft]:
+    """One draft per level-3 cell and column block, top to bottom, with the level cells and
+    the other cells beside it."""
+    columns = segment.columns
+    blocks = list(segment.blocks)
+    by_col: dict[int, list[Cell]] = {i: [] for i in range(len(columns.spans))}
+    centres = [(c.x0 + c.x1) / 2 for c in columns.spans]
     for cell in segment.cells:
-        col = segment.columns.of(cell)
+        if sum(cell.x0 < x < cell.x1 for x in centres) > 1:
+            continue  # across columns: a sign-off (审核意见 （盖章）) or a caption, no cell
+        col = column_of(columns, cell)
         if col is not None:
             by_col[col].append(cell)
+        elif is_block_fragment(cell.text, layout):
+            blocks.append(cell)
+    heads = stack_blocks(blocks, layout)
     drafts = []
-    for l3 in sorted(by_col[LEVEL3], key=lambda c: c.top):
-        y = l3.mid_y
-        levels: list[tuple[str, Hashable]] = []
-        for col in (LEVEL1, LEVEL2):
-            found = _covering(by_col[col], y)
-            if found:
-                levels.append((found[0].text.strip(), (index, col, found[0].x0, found[0].top)))
-            else:
-                levels.append(("", (index, col, "absent", y)))
-        target = "\n".join(c.text.strip() for c in _covering(by_col[TARGET], y) if not c.blank)
-        drafts.append(Draft(segment=index, page=segment.page, level1=levels[0][0],
-                            span1=levels[0][1], level2=levels[1][0], span2=levels[1][1],
-                            level3=l3.text.strip(), target=target))
+    for b, period in enumerate(columns.periods()):
+        roles = columns.block(period)
+        for l3 in sorted(by_col[roles["level3"]], key=lambda c: c.top):
+            y = l3.mid_y
+            levels: list[tuple[str, Hashable]] = []
+            for role in ("level1", "level2"):
+                col = roles.get(role)
+                found = _covering(by_col[col], y) if col is not None else []
+                if found:
+                    levels.append((found[0].text.strip(), (index, col, found[0].x0,
+                                                           found[0].top)))
+                else:
+                    levels.append(("", (index, b, role, "absent", y)))
+            cells = tuple((role, _text(by_col[roles[role]], y)) for role in _CELL_ROLES
+                          if role in roles)
+            extra = tuple((columns.spans[i].heading, _text(by_col[i], y))
+                          for i in columns.extras(period))
+            row_period = period
+            if row_period is None:
+                covering = [per for box, per in heads if box.top <= y <= box.bottom]
+                row_period = covering[0] if covering else segment.heading_period
+            drafts.append(Draft(segment=index, page=segment.page, level1=levels[0][0],
+                                span1=levels[0][1], level2=levels[1][0], span2=levels[1][1],
+                                level3=l3.text.strip(), target=dict(cells).get("target", ""),
+                                block=b, period=row_period, cells=cells, extra=extra,
+                                top=l3.top))
     return drafts
 
 
@@ -166,6 +246,10 @@ def join_spans(drafts: Sequence[Draft]) -> list[tuple[str, str]]:
     return out
 
 
+def _joined(above: str, below: str) -> str:
+    return (above + "\n" + below).strip() if below else above
+
+
 def _merge_split_rows(drafts: Sequence[Draft]) -> list[Draft]:
     """A row with no level-3 text at the top of a page finishes the row the page break cut;
     other rows with neither a level-3 nor a target are empty ruling, dropped."""
@@ -174,16 +258,62 @@ def _merge_split_rows(drafts: Sequence[Draft]) -> list[Draft]:
         if d.level3:
             out.append(d)
         elif out and out[-1].segment != d.segment and d.target:
-            out[-1] = replace(out[-1], target=(out[-1].target + "\n" + d.target).strip())
+            prev = out[-1]
+            mine = dict(d.cells)
+            cells = tuple((role, _joined(text, mine.get(role, ""))) for role, text in prev.cells)
+            out[-1] = replace(prev, target=_joined(prev.target, d.target), cells=cells)
         elif d.target:
             out.append(d)
     return out
 
 
-def read_indicators(segments: Sequence[Segment]) -> tuple[IndicatorRow, ...]:
-    """The indicator rows of one form, in print order, from its table's segments."""
-    drafts = _merge_split_rows([d for i, s in enumerate(segments) for d in segment_drafts(i, s)])
-    levels = join_spans(drafts)
-    return tuple(IndicatorRow(level1=l1 or None, level2=l2 or None, level3=d.level3,
-                              target_raw=d.target, page=d.page)
-                 for d, (l1, l2) in zip(drafts, levels, strict=True))
+def _periods(drafts: Sequence[Draft], default: Period) -> list[Period]:
+    """Each row's period: its own, else that of the row above (a block heading cell cut by a
+    page break), else the first one below (a block heading printed only in the part of its
+    cell on the next page), else the template's default."""
+    known = [d.period for d in drafts if d.period is not None]
+    out: list[Period] = []
+    for d in drafts:
+        out.append(d.period or (out[-1] if out else known[0] if known else default))
+    return out
+
+
+def _runs(drafts: Sequence[Draft], fresh: frozenset[int]) -> list[list[Draft]]:
+    """Drafts cut where a new block starts (a segment in ``fresh``): merged cells are never
+    joined, nor labels carried, across such a cut."""
+    out: list[list[Draft]] = []
+    for d in drafts:
+        if not out or (d.segment in fresh and out[-1][-1].segment != d.segment):
+            out.append([d])
+        else:
+            out[-1].append(d)
+    return out
+
+
+def _none(text: str | None) -> str | None:
+    return text if text and text.strip() else None
+
+
+def read_indicators(segments: Sequence[Segment], layout: Layout,
+                    default: Period = "annual") -> tuple[IndicatorRow, ...]:
+    """The indicator rows of one form in print order (row by row, the left of two blocks
+    printed side by side first), from its segments; each block is stitched on its own."""
+    every = [d for i, s in enumerate(segments) for d in segment_drafts(i, s, layout)]
+    fresh = frozenset(i for i, s in enumerate(segments) if s.fresh)
+    rows: list[tuple[tuple[int, float, int], IndicatorRow]] = []
+    runs = [run for _, group in groupby(sorted(every, key=lambda d: d.block),
+                                        key=lambda d: d.block)
+            for run in _runs(list(group), fresh)]
+    for run in runs:
+        drafts = _merge_split_rows(run)
+        levels = join_spans(drafts)
+        for d, (l1, l2), period in zip(drafts, levels, _periods(drafts, default), strict=True):
+            cells = dict(d.cells)
+            rows.append(((d.segment, d.top, d.block), IndicatorRow(
+                level1=l1 or None, level2=l2 or None, level3=d.level3, target_raw=d.target,
+                page=d.page, period=period, operator_cell=_none(cells.get("operator")),
+                unit_cell=_none(cells.get("unit")), weight=_none(cells.get("weight")),
+                remarks=_none(cells.get("remarks")),
+                explanation=_none(cells.get("explanation")),
+                extra=tuple((h, t) for h, t in d.extra if t.strip()))))
+    return tuple(row for _, row in sorted(rows, key=lambda r: r[0]))

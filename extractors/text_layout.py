@@ -12,13 +12,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import groupby
 
+from extractors.layout_columns import (
+    HeaderBlock,
+    LayoutColumnSettings,
+    read_header_at,
+    read_layout_table,
+)
 from extractors.layout_header import parse_header
 from extractors.layout_lines import Line, document_lines
 from extractors.layout_table import is_column_header, is_table_heading, table_rows
-from extractors.layouts import default_money_unit, find_title, find_year
+from extractors.layouts import (
+    default_money_unit,
+    default_period,
+    find_title,
+    find_year,
+    find_year_line,
+    refused_title,
+    title_year,
+)
 from extractors.model import Form, Layout
 
 _YEAR_LOOKAHEAD = 3
+_COLUMNS = LayoutColumnSettings()
 
 
 def parse_pdftotext_layout(text: str) -> list[Form]:
@@ -28,28 +43,41 @@ def parse_pdftotext_layout(text: str) -> list[Form]:
 
 
 def lines_to_form_parts(lines: Sequence[Line]) -> list[tuple[list[Line], Layout]]:
-    """The lines of each form, from its title line to the next title."""
-    starts = [(i, lay) for i, ln in enumerate(lines) if (lay := find_title(ln.text)) is not None]
-    if not starts:
-        return []
+    """The lines of each form, from its title line to the next title (or to the title of a
+    table that is no target table, such as a self-evaluation table, whose lines are
+    dropped)."""
+    starts: list[tuple[int, Layout | None]] = []
+    for i, ln in enumerate(lines):
+        lay = find_title(ln.text)
+        if lay is not None or refused_title(ln.text) is not None:
+            starts.append((i, lay))
     bounds = [s for s, _ in starts[1:]] + [len(lines)]
-    return [(list(lines[s:e]), lay) for (s, lay), e in zip(starts, bounds, strict=True)]
+    return [(list(lines[s:e]), lay) for (s, lay), e in zip(starts, bounds, strict=False)
+            if lay is not None]
 
 
 def _year(lines: Sequence[Line]) -> tuple[str | None, int]:
-    """The fiscal year under the title and the index of the first line after it."""
+    """The fiscal year on or under the title and the index of the first line after it."""
+    on_title = title_year(lines[0].text) if lines else None
+    if on_title is not None:
+        return str(on_title), 1
     for i, line in enumerate(lines[1 : 1 + _YEAR_LOOKAHEAD], start=1):
-        year = find_year(line.text)
+        year = find_year(line.text) or find_year_line(line.text)
         if year is not None:
             return str(year), i + 1
     return None, 1
 
 
-def _table_start(lines: Sequence[Line], layout: Layout) -> int:
+def _table_start(lines: Sequence[Line], layout: Layout) -> tuple[int, HeaderBlock | None]:
+    """Where the indicator table starts, and its column-header row as the heading-anchored
+    reader (:mod:`extractors.layout_columns`) reads it, if it can."""
     for i, line in enumerate(lines):
+        found = read_header_at(lines, i, layout, _COLUMNS)
+        if found is not None:
+            return i, found
         if is_table_heading(line.text) or is_column_header(line.text, layout):
-            return i
-    return len(lines)
+            return i, None
+    return len(lines), None
 
 
 def split_pages(lines: Sequence[Line]) -> list[list[Line]]:
@@ -59,17 +87,27 @@ def split_pages(lines: Sequence[Line]) -> list[list[Line]]:
 def _form(lines: list[Line], layout: Layout) -> Form:
     year, body_start = _year(lines)
     body = lines[body_start:]
-    cut = _table_start(body, layout)
+    cut, extended = _table_start(body, layout)
     header = parse_header(body[:cut], layout)
     fields = dict(header.fields)
     if year is not None:
         fields["year"] = year
     table = body[cut:]
+    if extended is not None and extended.extended:
+        indicators = read_layout_table(split_pages(table), layout, default_period(layout),
+                                       _COLUMNS)
+    else:
+        indicators = table_rows(split_pages(table), layout)
+    if extended is not None:
+        has_target = extended.columns.has("target")
+    else:
+        has_target = any(is_column_header(ln.text, layout) for ln in table)
     return Form(
         layout=layout,
         page=lines[0].page,
         fields=fields,
-        indicators=tuple(table_rows(split_pages(table), layout)),
+        indicators=tuple(indicators),
         money_unit=header.money_unit or default_money_unit(layout),
-        has_target_column=any(is_column_header(ln.text, layout) for ln in table),
+        has_target_column=has_target,
+        extra_fields=header.extra_fields,
     )

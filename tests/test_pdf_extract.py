@@ -37,7 +37,6 @@ from extractors.pdf_grid import (
 from extractors.pdf_header import HeaderRow, cell_label, read_header, row_pairs
 from extractors.pdf_settings import PdfSettings
 from extractors.pdf_tables import (
-    Columns,
     Draft,
     Segment,
     aligned,
@@ -45,6 +44,7 @@ from extractors.pdf_tables import (
     join_spans,
     read_indicators,
 )
+from extractors.table_columns import Columns, ColumnSpan
 from tests import pdf_fixtures as fx
 from tests.support.truth import diff_forms, load_truth
 
@@ -264,10 +264,20 @@ def test_read_header_joins_a_narrative_split_by_a_page_break() -> None:
 
 def test_read_header_notes_unknown_text_instead_of_guessing() -> None:
     rows = [HeaderRow((_cell("项目名称：", 0), _cell("甲", 50)), page=1),
-            HeaderRow((_cell("联系人：", 0), _cell("张三", 50)), page=1)]
+            HeaderRow((_cell("这一行既没有标签，也不是上一格的续行。", 0),), page=1)]
     header = read_header(rows, "shanghai")
     assert header.fields == {"project_name": "甲"}
     assert len(header.notes) == 1
+
+
+def test_read_header_keeps_labels_it_does_not_know_as_extra_fields() -> None:
+    rows = [HeaderRow((_cell("项目名称：", 0), _cell("甲", 50)), page=1),
+            HeaderRow((_cell("项目来源", 0), _cell("部门申报", 50),
+                       _cell("预算执行率权重(%)：", 100), _cell("20", 150)), page=1)]
+    header = read_header(rows, "national")
+    assert header.fields == {"project_name": "甲"}
+    assert header.extra_fields == (("项目来源", "部门申报"), ("预算执行率权重(%)", "20"))
+    assert header.notes == ()
 
 
 def test_read_header_national_money_unit_from_heading() -> None:
@@ -282,16 +292,39 @@ def test_read_header_national_money_unit_from_heading() -> None:
 # --- pure steps: indicator table ---------------------------------------------------------
 
 XS = ((0.0, 60.0), (60.0, 140.0), (140.0, 360.0), (360.0, 500.0))
-COLS = Columns(spans=XS)
+ROLES = ("level1", "level2", "level3", "target")
+HEADINGS = ("一级目标", "二级目标", "三级目标", "指标目标值")
+COLS = Columns(spans=tuple(ColumnSpan(r, None, h, x0, x1)
+                           for r, h, (x0, x1) in zip(ROLES, HEADINGS, XS, strict=True)))
 
 
 def test_header_columns_needs_the_level3_header() -> None:
     row = [_cell(t, x0, x1=x1) for t, (x0, x1) in zip(("一级目标", "二级目标", "三级目标",
                                                        "指标目标\n值"), XS, strict=True)]
-    assert header_columns(row, "shanghai", 3) == COLS
+    read = header_columns(row, "shanghai", 3)
+    assert read is not None and read.columns == COLS and read.blocks == ()
     assert header_columns(row[:2], "shanghai", 2) is None
-    assert header_columns(row, "national", 3) == COLS  # same columns, other layout's words
+    other = header_columns(row, "national", 3)  # same columns, other layout's words
+    assert other is not None and other.columns == COLS
     assert header_columns([_cell("指标值", 0)] * 4, "shanghai", 3) is None
+
+
+def test_header_columns_reads_roles_period_markers_and_block_cells() -> None:
+    texts = ("长期绩\n效指标", "一级指标", "二级指标（\n中期）", "三级指标（中期）",
+             "指标值（中期）", "三级指标（年度）", "指标值（年度）", "备注", "得分说明")
+    row = [_cell(t, 60.0 * i, x1=60.0 * (i + 1)) for i, t in enumerate(texts)]
+    read = header_columns(row, "national", 3)
+    assert read is not None
+    assert [c.text for c in read.blocks] == ["长期绩\n效指标"]
+    assert [(s.role, s.period) for s in read.columns.spans] == [
+        ("level1", None), ("level2", "mid_term"), ("level3", "mid_term"),
+        ("target", "mid_term"), ("level3", "annual"), ("target", "annual"),
+        ("remarks", None), ("extra", None)]
+    assert read.columns.periods() == ("mid_term", "annual")
+    # the annual block shares the unmarked level 1 and has no level 2 of its own but the
+    # mid-term one's is not borrowed: a marked column belongs to its block only
+    assert read.columns.block("annual") == {"level1": 0, "level3": 4, "target": 5,
+                                            "remarks": 6}
 
 
 def test_aligned_only_under_the_level3_header() -> None:
@@ -321,7 +354,7 @@ def _table_cells(rows: list[tuple[str, str, str, str]], top: float = 0,
 def test_read_indicators_fills_merged_cells_down_by_their_boxes() -> None:
     rows = [("产出目标", "数量", "甲", "1"), ("产出目标", "数量", "乙", "2"),
             ("产出目标", "质量", "丙", "3"), ("效果目标", "社会效益", "丁", "4")]
-    got = read_indicators([Segment(1, COLS, tuple(_table_cells(rows)))])
+    got = read_indicators([Segment(1, COLS, tuple(_table_cells(rows)))], "shanghai")
     assert [(r.level1, r.level2, r.level3, r.target_raw, r.page) for r in got] == [
         (*r, 1) for r in rows]
 
@@ -331,7 +364,7 @@ def test_read_indicators_carries_a_merged_cell_over_the_page_break() -> None:
     b = [("产出目标", "数量", "丙", "3"), ("效果目标", "社会效益", "丁", "4")]
     segments = [Segment(1, COLS, tuple(_table_cells(a, top=500))),
                 Segment(2, COLS, tuple(_table_cells(b, blank_top=True)))]
-    got = read_indicators(segments)
+    got = read_indicators(segments, "shanghai")
     assert [(r.level1, r.level2, r.page) for r in got] == [
         ("产出目标", "数量", 1), ("产出目标", "数量", 1), ("产出目标", "数量", 2),
         ("效果目标", "社会效益", 2)]
@@ -341,7 +374,8 @@ def test_read_indicators_joins_a_row_cut_by_the_page_break() -> None:
     a = [("产出目标", "数量", "甲", "不少于")]
     b = [("产出目标", "数量", "", "3项")]
     got = read_indicators([Segment(1, COLS, tuple(_table_cells(a))),
-                           Segment(2, COLS, tuple(_table_cells(b, blank_top=True)))])
+                           Segment(2, COLS, tuple(_table_cells(b, blank_top=True)))],
+                          "shanghai")
     assert [(r.level3, r.target_raw) for r in got] == [("甲", "不少于\n3项")]
 
 
@@ -379,7 +413,7 @@ def _segments(rows: list[tuple[str, str, str, str]], cuts: list[int],
 def test_stitching_recovers_every_label_whatever_the_page_breaks(
         table: tuple[list[tuple[str, str, str, str]], list[int], bool]) -> None:
     rows, cuts, repeat = table
-    got = read_indicators(_segments(rows, cuts, repeat))
+    got = read_indicators(_segments(rows, cuts, repeat), "shanghai")
     assert [(r.level1, r.level2, r.level3, r.target_raw) for r in got] == rows
     pages = [1 + sum(i >= c for c in cuts) for i in range(len(rows))]
     assert [r.page for r in got] == pages

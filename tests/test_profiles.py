@@ -79,7 +79,12 @@ def test_titles_and_money_units_are_the_printed_ones() -> None:
     assert layouts.NATIONAL_TITLE == "项目支出绩效目标表"
     assert layouts.find_title("财 政 项 目 支 出 绩 效 目 标 表") == "shanghai"
     assert layouts.find_title("项目支出绩效目标表") == "national"
-    assert layouts.find_title("上海市财政项目支出绩效目标表") is None
+    # a place or a year printed before a title; a sentence ending in one is no title
+    assert layouts.find_title("上海市财政项目支出绩效目标表") == "shanghai"
+    assert layouts.find_title("2022年度部门预算项目支出绩效目标申报表") == "national"
+    assert layouts.find_title("请按要求，填写项目支出绩效目标表") is None
+    assert layouts.find_title("项目支出绩效自评表") is None
+    assert layouts.refused_title("2023年度项目支出绩效自评表") == "self_evaluation_table"
     assert layouts.default_money_unit("shanghai") == "yuan"
     assert layouts.default_money_unit("national") == "wan_yuan"
 
@@ -92,21 +97,21 @@ def test_labels_are_those_the_extractors_used() -> None:
     assert ("本项目上年度市级财政资金使用情况", None, "heading") in sh
     assert sh[-1] == ("同名项目上年预算执行数", "prior_year_executed", "money")
     nat = [(lb.text, lb.field, lb.kind) for lb in layouts.LABELS["national"]]
-    assert nat == [
-        ("项目名称", "project_name", "short"),
-        ("主管部门", "supervising_dept", "short"),
-        ("实施单位", "unit_name", "short"),
-        ("项目期", "project_period", "short"),
-        ("项目资金", None, "heading"),
-        ("年度资金总额", "total_budget", "money"),
-        ("其中：财政拨款", "fiscal_appropriation", "money"),
-        ("上年结转", "carryover", "money"),
-        ("其他资金", "other_funds", "money"),
-        ("年度总体目标", "overall_goal", "narrative"),
-        ("总体目标", "overall_goal", "narrative"),
-        ("中期目标", "long_term_goal", "narrative"),
-        ("绩效指标", None, "heading"),
-    ]
+    # the Ministry's own labels, in print order, then its variants' among them
+    own = [("项目名称", "project_name", "short"), ("主管部门", "supervising_dept", "short"),
+           ("实施单位", "unit_name", "short"), ("项目期", "project_period", "short"),
+           ("项目资金", None, "heading"), ("年度资金总额", "total_budget", "money"),
+           ("其中：财政拨款", "fiscal_appropriation", "money"),
+           ("上年结转", "carryover", "money"), ("其他资金", "other_funds", "money"),
+           ("年度总体目标", "overall_goal", "narrative"),
+           ("总体目标", "overall_goal", "narrative"),
+           ("中期目标", "long_term_goal", "narrative"), ("绩效指标", None, "heading")]
+    assert [lb for lb in nat if lb in own] == own
+    assert ("主管部门编码", "supervising_dept_code", "short") in nat
+    assert ("中期资金总额", "mid_term_budget", "money") in nat
+    assert ("项目申报的可行性", None, "extra") in nat
+    assert {lb.text for lb in layouts.LABELS["national"] if lb.kind == "personal"} == {
+        "项目负责人", "联系电话"}
     assert all(lb.layout == layout for layout, lbs in layouts.LABELS.items() for lb in lbs)
     assert all(lb.field in HEADER_FIELDS for lbs in layouts.LABELS.values() for lb in lbs
                if lb.field is not None)
@@ -130,7 +135,14 @@ def test_table_columns_and_taxonomies_are_those_the_extractors_used() -> None:
         "national": ("一级指标", "二级指标", "三级指标", "指标值"),
     }
     assert [layouts.column_header_index(h, "national") for h in
-            ("一级指标", "二级指标", "三 级 指 标", "指标值", "指标目标值")] == [0, 1, 2, 3, None]
+            ("一级指标", "二级指标", "三 级 指 标", "指标值", "备注")] == [0, 1, 2, 3, None]
+    assert layouts.column_role("指标值（中期）", "national") == layouts.ColumnRole("target",
+                                                                              "mid_term")
+    assert layouts.column_role("计量单位", "national") == layouts.ColumnRole("unit")
+    assert layouts.column_role("指标值（明年）", "national") is None
+    assert layouts.block_period("长期绩效指标", "national") == "long_term"
+    assert layouts.block_period("长 期 绩", "national") == "long_term"  # cut by a page break
+    assert layouts.block_period("效指标", "national") is None  # ... its continuation
     assert layouts.LEVEL1 == {
         "shanghai": ("投入与管理", "产出目标", "效果目标", "影响力目标"),
         "national": ("产出指标", "成本指标", "效益指标", "满意度指标"),
@@ -146,11 +158,11 @@ def test_table_columns_and_taxonomies_are_those_the_extractors_used() -> None:
     }
     for profile in shipped_profiles().values():
         assert profile.indicators.period == "annual"
-        assert profile.indicators.blocks == ()
-        assert profile.indicators.period_markers == ()
+    assert shipped_profiles()["shanghai"].indicators.blocks == ()
+    assert shipped_profiles()["shanghai"].indicators.period_markers == ()
 
 
-# -- what a v2 profile may state (accepted by the loader, used by no shipped profile) -------
+# -- what a v2 profile may state ---------------------------------------------------------
 
 
 def test_every_role_block_heading_period_marker_and_synonym_is_accepted(tmp_path: Path) -> None:

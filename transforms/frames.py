@@ -48,7 +48,7 @@ INDICATOR_COLUMNS = (
 )
 #: Contract v2: personal data (项目负责人 names, 联系电话 numbers) is never loaded, not even in
 #: ``extra_fields``: a printed label holding one of these words is dropped.
-PERSONAL_DATA_LABELS = ("负责人", "联系人", "电话", "手机", "邮箱", "身份证")
+PERSONAL_DATA_LABELS = ("负责人", "联系人", "经办人", "填报人", "电话", "手机", "邮箱", "身份证")
 
 
 @dataclass

@@ -16,6 +16,9 @@ REASONS: dict[str, str] = {
     "empty_file": "The file has no bytes. Re-download it from the publisher.",
     "not_a_target_table": "The file is readable but holds no performance target table. "
     "Remove it from the input, or check it is the right document.",
+    "self_evaluation_table": "The file is a self-evaluation table (绩效自评表: 实际完成值, 得分), "
+    "which reports results against targets rather than setting them. It is not loaded; load "
+    "the year's target table (绩效目标表) instead.",
     "unknown_layout": "A title was found but neither the Shanghai nor the national labels. "
     "Open an issue with the file attached.",
     "undecodable_text": "A text export in an encoding other than UTF-8/GBK/GB18030. Re-export it "

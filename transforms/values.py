@@ -20,8 +20,13 @@ MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
 def parse_money(raw: str | None, unit: MoneyUnit) -> Decimal | None:
-    """Printed money in yuan: ``180,000`` (元) → 180000, ``18.00`` (万元) → 180000."""
-    text = key(raw).replace("，", ",").removesuffix("万元").removesuffix("元")
+    """Printed money in yuan: ``180,000`` (元) → 180000, ``18.00`` (万元) → 180000; a unit
+    printed with the figure (``239万``, ``2840.09万元``) wins over the form's."""
+    text = key(raw).replace("，", ",")
+    if text.endswith(("万元", "万")):
+        text, unit = text.removesuffix("元").removesuffix("万"), "wan_yuan"
+    elif text.endswith("元"):
+        text, unit = text.removesuffix("元"), "yuan"
     if text in ("", "-", "—", "/", "无"):
         return None
     if not _MONEY_RE.match(text):
@@ -98,6 +103,9 @@ def ticked_option(raw: str | None) -> str | None:
 _YMD = r"(\d{4})\s*[年.\-/]\s*(\d{1,2})(?:\s*[月.\-/]\s*(\d{1,2})\s*日?|\s*月)?"
 _MD = r"(?:(\d{4})\s*[年.\-/]\s*)?(\d{1,2})(?:\s*[月.\-/]\s*(\d{1,2})\s*日?|\s*月)?"
 _PERIOD_RE = re.compile(rf"^{_YMD}\s*(?:至|到|-|—|–|~|～)+\s*{_MD}$")
+#: ``20210101-20211231``: two dates printed as eight digits each
+_COMPACT_PERIOD_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})\s*(?:至|到|-|—|–|~|～)+\s*"
+                                r"(\d{4})(\d{2})(\d{2})$")
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -107,11 +115,15 @@ def _month_end(year: int, month: int) -> dt.date:
 
 def parse_period_dates(raw: str | None) -> tuple[dt.date, dt.date] | None:
     """A 项目期 printed as a date range (``2023年1月至12月``, ``2023-01-01至2023-12-31``,
-    ``2023.1-2024.6``) → its first and last day; ``None`` for anything else (``3年``)."""
-    m = _PERIOD_RE.match((raw or "").strip())
-    if m is None:
-        return None
-    y1, m1, d1, y2, m2, d2 = m.groups()
+    ``2023.1-2024.6``, ``20230101-20231231``) → its first and last day; ``None`` for anything
+    else (``3年``)."""
+    text = (raw or "").strip()
+    m = _COMPACT_PERIOD_RE.match(text) or _PERIOD_RE.match(text)
+    return _range_dates(*m.groups()) if m is not None else None
+
+
+def _range_dates(y1: str, m1: str, d1: str | None, y2: str | None, m2: str,
+                 d2: str | None) -> tuple[dt.date, dt.date] | None:
     try:
         start = dt.date(int(y1), int(m1), int(d1) if d1 else 1)
         end_year = int(y2) if y2 else int(y1)

@@ -17,12 +17,18 @@ Schema (``schema = 1``; every key not marked optional is required)::
     name = "shanghai"                 # layout id: [a-z][a-z0-9_]*, the file's stem
     description = "…"                 # optional
     titles = ["财政项目支出绩效目标表"]   # printed titles, compared without spaces (NFKC)
+    title_patterns = ["…"]            # optional: regexes a whole title line may match
+                                      # (compacted, year removed) when no title is exact
+    [refused_titles]                  # optional: a quarantine reason → title regexes of
+    self_evaluation_table = ["…"]     # tables of the family that are no target tables
     money_unit = "yuan"               # yuan | wan_yuan: when no label prints （元）/（万元）
 
     [[labels]]                        # header labels, in print order (at least one)
     text = "项目名称"
-    field = "project_name"            # a HEADER_FIELDS name; omitted for kind = "heading"
-    kind = "short"                    # short | narrative | money | heading
+    field = "project_name"            # a HEADER_FIELDS name; omitted for the kinds heading,
+                                      # extra (value kept in extra_fields under the label)
+                                      # and personal (a name or phone number: never kept)
+    kind = "short"                    # short | narrative | money | heading | extra | personal
     synonyms = ["项目支出名称"]         # optional: other printed spellings of the label
     unit_suffix = true                # optional: a printed （万元）/（元） may follow
                                       # (always allowed after kind = "money")
@@ -62,7 +68,11 @@ from typing import Any, Literal, cast, get_args
 
 from extractors.model import HEADER_FIELDS, MoneyUnit, Period
 
-LabelKind = Literal["short", "narrative", "money", "heading"]
+LabelKind = Literal["short", "narrative", "money", "heading", "extra", "personal"]
+#: Kinds of label that fill no canonical field: a heading has no value; an ``extra`` label's
+#: value is kept in ``extra_fields`` under the label as printed; a ``personal`` label's value
+#: (a name, a phone number) is never kept.
+FIELDLESS_KINDS: tuple[str, ...] = ("heading", "extra", "personal")
 Role = Literal[
     "level1", "level2", "level3", "target",
     "operator", "unit", "weight", "remarks", "explanation", "extra",
@@ -75,6 +85,8 @@ KINDS: tuple[str, ...] = get_args(LabelKind)
 ROLES: tuple[str, ...] = get_args(Role)
 PERIODS: tuple[str, ...] = get_args(Period)
 MONEY_UNITS: tuple[str, ...] = get_args(MoneyUnit)
+#: Reasons a profile may give for a refused title (each is a quarantine reason code).
+REFUSAL_REASONS: tuple[str, ...] = ("self_evaluation_table",)
 #: The roles every indicator table needs (the level-3 name and its target value).
 REQUIRED_ROLES: tuple[Role, ...] = ("level3", "target")
 
@@ -139,6 +151,10 @@ class Profile:
     #: Level-1 name → its level-2 names, both in template order.
     level2: tuple[tuple[str, tuple[str, ...]], ...]
     description: str = ""
+    #: Regexes a whole (compacted) title line may match when no title is exact
+    title_patterns: tuple[re.Pattern[str], ...] = ()
+    #: Quarantine reason → regexes of titles of tables that are not target tables
+    refused_titles: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = ()
 
     def level2_map(self) -> dict[str, tuple[str, ...]]:
         return dict(self.level2)
@@ -215,9 +231,10 @@ def _labels(c: _Checker, value: object) -> tuple[LabelSpec, ...]:
         text = c.text(t["text"], f"{key}.text")
         kind = cast(LabelKind, c.choice(t["kind"], f"{key}.kind", KINDS, "kind"))
         field: str | None = None
-        if kind == "heading":
+        if kind in FIELDLESS_KINDS:
             if "field" in t:
-                raise c.fail(f"{key}.field", "a heading fills no field", t["field"])
+                raise c.fail(f"{key}.field", f"a label of kind {kind!r} fills no field",
+                             t["field"])
         elif "field" not in t:
             raise c.fail(f"{key}.field", f"missing required key for kind {kind!r}", text)
         else:
@@ -285,11 +302,29 @@ def _levels(c: _Checker, value: object) -> tuple[tuple[str, ...],
     return level1, tuple(level2)
 
 
+def _patterns(c: _Checker, value: object, key: str) -> tuple[re.Pattern[str], ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise c.fail(key, "expected a list of regular expressions", value)
+    out = []
+    for i, v in enumerate(value):
+        try:
+            out.append(re.compile(v))
+        except re.error as exc:
+            raise c.fail(f"{key}[{i}]", f"not a regular expression ({exc})", v) from exc
+    return tuple(out)
+
+
+def _refused(c: _Checker, value: object) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+    t = c.table(value, "refused_titles")
+    return tuple((c.choice(k, f"refused_titles.{k}", REFUSAL_REASONS, "reason"),
+                  _patterns(c, v, f"refused_titles.{k}")) for k, v in t.items())
+
+
 def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
     """A validated :class:`Profile` from parsed TOML; errors name ``source``."""
     c = _Checker(source)
     c.keys(data, "", ("schema", "name", "titles", "money_unit", "labels", "indicators",
-                      "levels"), ("description",))
+                      "levels"), ("description", "title_patterns", "refused_titles"))
     if data["schema"] != SCHEMA_VERSION or isinstance(data["schema"], bool):
         raise c.fail("schema", f"unsupported schema version (expected {SCHEMA_VERSION})",
                      data["schema"])
@@ -311,6 +346,8 @@ def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
         level1=level1,
         level2=level2,
         description=description,
+        title_patterns=_patterns(c, data.get("title_patterns", []), "title_patterns"),
+        refused_titles=_refused(c, data.get("refused_titles", {})),
     )
 
 

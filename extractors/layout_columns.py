@@ -1,0 +1,402 @@
+"""Indicator tables of ``-layout`` exports read by their column headings: the variants'
+tables (operator, unit, weight, remarks or explanation columns, column blocks of two periods
+side by side, stacked 长期/年度 blocks).
+
+The column-header row is found by its headings (:func:`extractors.table_columns.read_headings`,
+the same rule the PDF reader uses), its wrapped headings stacked from up to
+:data:`LayoutColumnSettings.max_header_lines` lines. Every word of a body line then belongs to
+the column whose heading centre is nearest to its own (pdftotext prints a cell's text where the
+cell is, the heading centred over it). A printed row is a run of non-blank lines (ruled rows
+leave a blank line between them); a run holding two lines that each print a level-3 name and a
+target is two rows. Merged level cells are assigned by their vertical centring
+(:func:`extractors.layout_spans.assign_labels`), which reads labels repeated on every row the
+same way. A block heading printed beside the table (``长期绩效指标``, one character per line)
+gives the period of the rows below its column-header row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from extractors.layout_lines import Line, line_segments
+from extractors.layout_spans import Extent, Fragment, assign_labels
+from extractors.layouts import block_period, is_block_fragment, is_known_level2, is_level1
+from extractors.model import IndicatorRow, Layout, Period
+from extractors.profiles import Role
+from extractors.table_columns import CORE_ROLES, Columns, Heading, read_headings
+
+_CELL_ROLES: tuple[Role, ...] = ("target", "operator", "unit", "weight", "remarks",
+                                 "explanation")
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutColumnSettings:
+    """Tuning of the heading-anchored reader.
+
+    ``max_header_lines``: a wrapped heading such as ``二级指标（长期）`` printed in a narrow
+    column takes up to five lines in the variants' exports (three characters a line), six
+    leaves one for a taller font. ``min_headings``: as the PDF reader's
+    ``PdfSettings.min_column_headers``."""
+
+    max_header_lines: int = 6
+    min_headings: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderBlock:
+    """A column-header row found at ``lines[first:first + count]``."""
+
+    first: int
+    count: int
+    columns: Columns
+    #: Text of block headings (or pieces) printed among the headings, top to bottom
+    blocks: tuple[str, ...] = ()
+
+    @property
+    def extended(self) -> bool:
+        """Does the table print more than the four classic columns (a role beyond levels and
+        target, a period marker, a block heading)? Only then is this reader needed."""
+        return bool(self.blocks) or any(
+            s.role not in CORE_ROLES or s.period is not None for s in self.columns.spans)
+
+
+def stack_headings(lines: Sequence[Line]) -> list[tuple[Heading, int]]:
+    """The headings printed over ``lines``: runs of text on different lines that overlap
+    horizontally are one wrapped heading, read top to bottom; with the first line of each."""
+    clusters: list[tuple[float, float, list[tuple[int, str]]]] = []
+    for k, line in enumerate(lines):
+        for seg in line_segments(line.text):
+            for c, (x0, x1, parts) in enumerate(clusters):
+                if seg.start < x1 and x0 < seg.end and all(j != k for j, _ in parts):
+                    clusters[c] = (min(x0, seg.start), max(x1, seg.end), [*parts, (k, seg.text)])
+                    break
+            else:
+                clusters.append((seg.start, seg.end, [(k, seg.text)]))
+    out = [(Heading("".join(t for _, t in sorted(parts)), x0, x1), min(j for j, _ in parts))
+           for x0, x1, parts in clusters]
+    return sorted(out, key=lambda h: h[0].x0)
+
+
+def read_header_at(lines: Sequence[Line], i: int, layout: Layout,
+                   settings: LayoutColumnSettings) -> HeaderBlock | None:
+    """The column-header row starting at ``lines[i]``, if one does: of the stacks of 1 to
+    ``max_header_lines`` consecutive non-blank lines, the one reading most headings."""
+    if lines[i].blank:
+        return None
+    best: tuple[int, HeaderBlock] | None = None
+    for count in range(1, settings.max_header_lines + 1):
+        j = i + count - 1
+        if j >= len(lines) or lines[j].blank or lines[j].page != lines[i].page:
+            break
+        stacked = stack_headings(lines[i:j + 1])
+        read = read_headings([h for h, _ in stacked], layout, settings.min_headings)
+        if read is None:
+            continue
+        known = sum(s.role != "extra" for s in read.columns.spans)
+        score = 10 * known - (len(read.columns.spans) - known)
+        if best is None or score > best[0]:
+            blocks = tuple(stacked[b][0].text for b in read.blocks)
+            best = (score, HeaderBlock(i, count, read.columns, blocks))
+    return best[1] if best is not None else None
+
+
+@dataclass(slots=True)
+class _Part:
+    """The lines of a table between one column-header row and the next (one page), with the
+    centre of each column on this page's character grid and the left edge of the table."""
+
+    header: HeaderBlock
+    page: int
+    centres: list[float]
+    left: float
+    #: The page's widest line, in characters: the scale of its character grid
+    width: int
+    own_header: bool = True
+    lines: list[Line] = field(default_factory=list)
+    blocks: list[str] = field(default_factory=list)
+
+
+#: Cost, in character columns, of a second run of text in one column of a line.
+_SHARE = 4.0
+
+
+def align(centres: Sequence[float], texts: Sequence[tuple[float, str]]) -> list[int]:
+    """The column of each run of a line (``(centre, text)``, left to right): runs keep their
+    order across columns, each as near as it can be to its column's centre (a monotone
+    alignment; two runs share a column only at a cost)."""
+    n, m = len(texts), len(centres)
+    inf = float("inf")
+    cost = [[inf] * m for _ in range(n)]
+    back = [[-1] * m for _ in range(n)]
+    for c in range(m):
+        cost[0][c] = abs(texts[0][0] - centres[c])
+    for i in range(1, n):
+        best, arg = inf, -1
+        for c in range(m):
+            if c > 0 and cost[i - 1][c - 1] < best:
+                best, arg = cost[i - 1][c - 1], c - 1
+            here = abs(texts[i][0] - centres[c])
+            share = cost[i - 1][c] + _SHARE
+            if best <= share:
+                cost[i][c], back[i][c] = best + here, arg
+            else:
+                cost[i][c], back[i][c] = share + here, c
+    c = min(range(m), key=lambda k: cost[n - 1][k])
+    out = [c]
+    for i in range(n - 1, 0, -1):
+        c = back[i][c]
+        out.append(c)
+    return out[::-1]
+
+
+def _runs_of(part: _Part, line: Line, layout: Layout) -> list[tuple[float, str]]:
+    """A body line's runs of text; block-heading characters left of the table go to the
+    part's block text instead."""
+    out: list[tuple[float, str]] = []
+    for seg in line_segments(line.text):
+        if not out and seg.end <= part.left and is_block_fragment(seg.text, layout):
+            part.blocks.append(seg.text)
+            continue
+        out.append((seg.centre, seg.text))
+    return out
+
+
+def calibrate(part: _Part, layout: Layout, rounds: int = 3) -> list[list[tuple[float, str]]]:
+    """Move each column's centre to the median centre of the text aligned to it, a few
+    rounds: headings are centred over their cells, cell text may not be, and a page without
+    its own header row starts from the previous page's centres scaled to its grid."""
+    runs = [_runs_of(part, ln, layout) for ln in part.lines]
+    for _ in range(rounds):
+        placed: dict[int, list[float]] = {}
+        for line_runs in runs:
+            if line_runs:
+                for (x, _), c in zip(line_runs, align(part.centres, line_runs), strict=True):
+                    placed.setdefault(c, []).append(x)
+        moved = [sorted(placed[c])[len(placed[c]) // 2] if c in placed else x
+                 for c, x in enumerate(part.centres)]
+        if moved == part.centres:
+            break
+        part.centres = moved
+    return runs
+
+
+def _cells(part: _Part, runs: Sequence[tuple[float, str]]) -> dict[int, str]:
+    """A body line's text by column."""
+    out: dict[int, list[str]] = {}
+    if runs:
+        for (_, text), c in zip(runs, align(part.centres, runs), strict=True):
+            out.setdefault(c, []).append(text)
+    return {c: " ".join(ws) for c, ws in out.items()}
+
+
+def _new_part(header: HeaderBlock, page: Sequence[Line], prev: _Part | None) -> _Part:
+    """A part under its own header row, or continuing ``prev``'s on a new page."""
+    width = max((len(ln.text.rstrip()) for ln in page), default=0)
+    if prev is None:
+        spans = header.columns.spans
+        return _Part(header, page[0].page, [(s.x0 + s.x1) / 2 for s in spans],
+                     min(s.x0 for s in spans), width)
+    scale = width / prev.width if width and prev.width else 1.0
+    return _Part(header, page[0].page, [x * scale for x in prev.centres], prev.left * scale,
+                 width, own_header=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A printed row of one column block: its part, page, first and last line and text by
+    column; ``cut``: the rest of the row above, printed after a page break."""
+
+    part: int
+    page: int
+    top: int
+    bottom: int
+    cells: dict[int, str]
+    cut: bool = False
+
+
+def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int) -> list[list[int]]:
+    """The line indexes of each level-3 cell: consecutive lines, or lines one apart with a
+    line of the row's other cells between them (a one-line target printed at the centre of
+    a two-line name)."""
+    others = {i for i, cells in lines if cells and not cells.get(l3)}
+    out: list[list[int]] = []
+    for i, cells in lines:
+        if not cells.get(l3):
+            continue
+        last = out[-1][-1] if out else None
+        if last is not None and (i - last == 1 or (i - last == 2 and last + 1 in others)):
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
+
+
+def _nearest(groups: Sequence[Sequence[int]], i: int) -> int:
+    """The level-3 cell a line of other cells belongs to: the nearest; on a tie the one
+    below (the one above prints its own cells on its own lines)."""
+    return min(range(len(groups)), key=lambda g: (min(abs(i - j) for j in groups[g]), -g))
+
+
+def _block_rows(parts: Sequence[_Part], cells_by_part: Sequence[list[tuple[int, dict[int, str]]]],
+                period: Period | None) -> list[_Row]:
+    """The rows of one column block: one per level-3 cell, with the block's other cells
+    (level columns aside) of the lines nearest to it."""
+    rows: list[_Row] = []
+    for p, part in enumerate(parts):
+        columns = part.header.columns
+        roles = columns.block(period)
+        row_cols = {c for r, c in roles.items() if r not in ("level1", "level2")}
+        row_cols |= set(columns.extras(period))
+        lines = [(i, {c: t for c, t in cells.items() if c in row_cols})
+                 for i, cells in cells_by_part[p]]
+        lines = [(i, cells) for i, cells in lines if cells]
+        groups = _level3_cells(lines, roles["level3"])
+        if not groups:
+            if lines and rows:  # a row cut by the page break, finished here
+                rows.append(_Row(p, part.page, lines[0][0], lines[-1][0],
+                                 _merge(c for _, c in lines), cut=True))
+            continue
+        members: list[list[dict[int, str]]] = [[] for _ in groups]
+        spans = [[g[0], g[-1]] for g in groups]
+        for i, cells in lines:
+            g = _nearest(groups, i)
+            members[g].append(cells)
+            spans[g] = [min(spans[g][0], i), max(spans[g][1], i)]
+        for g, cells_list in enumerate(members):
+            rows.append(_Row(p, part.page, spans[g][0], spans[g][1], _merge(cells_list)))
+    return rows
+
+
+def _merge(cells_list: Iterable[dict[int, str]]) -> dict[int, str]:
+    merged: dict[int, list[str]] = {}
+    for cells in cells_list:
+        for c, t in cells.items():
+            merged.setdefault(c, []).append(t)
+    return {c: "\n".join(ts) for c, ts in merged.items()}
+
+
+def _levels(parts: Sequence[_Part], cells_by_part: Sequence[list[tuple[int, dict[int, str]]]],
+            rows: Sequence[_Row], period: Period | None, layout: Layout
+            ) -> list[tuple[str | None, str | None]]:
+    """Level-1/level-2 labels of each row, page by page, labels carried over page breaks."""
+    out: list[tuple[str | None, str | None]] = [(None, None)] * len(rows)
+    carry: list[str | None] = [None, None]
+    for page, group in groupby(range(len(rows)), key=lambda r: rows[r].page):
+        idx = list(group)
+        extents = [Extent(2 * rows[r].top, 2 * rows[r].bottom) for r in idx]
+        page_parts = [p for p, part in enumerate(parts) if part.page == page]
+        got: list[list[str | None]] = []
+        breaks: frozenset[int] = frozenset()
+        levels: tuple[tuple[int, Role, Callable[[str], bool]], ...] = (
+            (0, "level1", lambda t: is_level1(t, layout)),
+            (1, "level2", lambda t: is_known_level2(t, layout)))
+        for level, role, known in levels:
+            frags = [Fragment(i, cells[col], 2.0 * i)
+                     for p in page_parts
+                     if (col := parts[p].header.columns.block(period).get(role)) is not None
+                     for i, cells in cells_by_part[p] if cells.get(col)]
+            labels = (assign_labels(extents, frags, carry[level], known, breaks) if frags
+                      else [carry[level]] * len(idx))
+            got.append(labels)
+            if level == 0:
+                breaks = frozenset(k for k in range(1, len(idx)) if labels[k] != labels[k - 1])
+        for k, r in enumerate(idx):
+            out[r] = (got[0][k], got[1][k])
+        carry = [got[0][-1], got[1][-1]]
+    return out
+
+
+def _part_periods(parts: Sequence[_Part], headings: Sequence[Period | None],
+                  default: Period, layout: Layout) -> list[Period]:
+    """The period of each part's rows: its block heading, else that of the part before it
+    (a block continued on the next page), else the template's default."""
+    out: list[Period] = []
+    for part, heading in zip(parts, headings, strict=True):
+        own = block_period("".join(part.blocks), layout) if part.blocks else None
+        out.append(own or heading or (out[-1] if out else default))
+    return out
+
+
+def read_layout_table(pages: Sequence[Sequence[Line]], layout: Layout, default: Period,
+                      settings: LayoutColumnSettings | None = None) -> list[IndicatorRow]:
+    """The indicator rows of one form from its table lines, in print order (row by row, the
+    left of two blocks printed side by side first)."""
+    settings = settings or LayoutColumnSettings()
+    parts: list[_Part] = []
+    headings: list[Period | None] = []
+    heading: Period | None = None
+    header: HeaderBlock | None = None
+    for page in pages:
+        i = 0
+        while i < len(page):
+            found = read_header_at(page, i, layout, settings)
+            if found is not None:
+                header = found
+                parts.append(_new_part(found, page, None))
+                parts[-1].blocks.extend(found.blocks)
+                headings.append(heading)
+                i += found.count
+                continue
+            line = page[i]
+            alone = block_period(line.text, layout, whole=True) if not line.blank else None
+            if alone is not None and len(line_segments(line.text)) == 1:
+                heading = alone
+            elif header is not None and not line.blank:
+                if not parts or parts[-1].page != line.page:
+                    parts.append(_new_part(header, page, parts[-1] if parts else None))
+                    headings.append(heading)
+                parts[-1].lines.append(line)
+            i += 1
+    cells_by_part = []
+    for part in parts:
+        runs = calibrate(part, layout)
+        cells_by_part.append([(ln.index, _cells(part, r))
+                              for ln, r in zip(part.lines, runs, strict=True)])
+    periods = _part_periods(parts, headings, default, layout)
+    blocks: list[Period | None] = []
+    for part in parts:
+        for per in part.header.columns.periods():
+            if per not in blocks:
+                blocks.append(per)
+    out: list[tuple[tuple[int, int, int], IndicatorRow]] = []
+    for b, block in enumerate(blocks):
+        rows = _block_rows(parts, cells_by_part, block)
+        rows = _join_cut_rows(rows)
+        levels = _levels(parts, cells_by_part, rows, block, layout)
+        rank: dict[int, int] = {}
+        for row, (l1, l2) in zip(rows, levels, strict=True):
+            rank[row.part] = rank.get(row.part, -1) + 1  # the printed row, across blocks
+            out.append(((row.part, rank[row.part], b),
+                        _indicator(row, parts[row.part], block or periods[row.part], l1, l2)))
+    return [row for _, row in sorted(out, key=lambda r: r[0])]
+
+
+def _join_cut_rows(rows: list[_Row]) -> list[_Row]:
+    """A row cut by a page break is finished by the text printed at the top of the next."""
+    out: list[_Row] = []
+    for row in rows:
+        if not row.cut:
+            out.append(row)
+            continue
+        prev = out[-1]
+        cells = dict(prev.cells)
+        for c, t in row.cells.items():
+            cells[c] = (cells.get(c, "") + "\n" + t).strip("\n")
+        out[-1] = _Row(prev.part, prev.page, prev.top, prev.bottom, cells)
+    return out
+
+
+def _indicator(row: _Row, part: _Part, period: Period, l1: str | None,
+               l2: str | None) -> IndicatorRow:
+    columns = part.header.columns
+    roles = columns.block(period if period in columns.periods() else None)
+    text = {r: row.cells.get(c) or None for r, c in roles.items()}
+    extra = tuple((columns.spans[c].heading, row.cells[c]) for c in columns.extras(
+        period if period in columns.periods() else None) if row.cells.get(c))
+    return IndicatorRow(
+        level1=l1, level2=l2, level3=text.get("level3") or "", target_raw=text.get("target") or "",
+        page=row.page, period=period, operator_cell=text.get("operator"),
+        unit_cell=text.get("unit"), weight=text.get("weight"), remarks=text.get("remarks"),
+        explanation=text.get("explanation"), extra=extra)
