@@ -16,15 +16,14 @@ from itertools import pairwise
 
 from extractors.layout_lines import Line, Segment, line_segments
 from extractors.layouts import (
-    CODE_FIELDS,
     MONEY_NOTE_RE,
+    FieldValues,
     Label,
     LabelHit,
     compact,
     find_labels,
     label_at_start,
     money_note,
-    split_code,
     unknown_label,
 )
 from extractors.model import Extra, Layout, MoneyUnit
@@ -53,6 +52,8 @@ class _LabelLine:
         self.pieces.setdefault(hit_no, []).append((order, text))
 
 
+#: A money label printed one space before its figure (``上年结转资金 0.00``)
+_FIGURE_AFTER = re.compile(r"\s?-?\d[\d,]*(?:\.\d+)?(?:万元|万|元)?(?:\s{2,}|\s*$)")
 #: A bracketed note printed right after a label (``中期目标（2022年—2024年）``): part of it.
 _LABEL_NOTE = re.compile(r"[（(][^（()）\s]{1,20}[）)]")
 #: A run ending in a colon and a column gap before a value: a label the profile may not
@@ -73,10 +74,11 @@ def accepted_hits(text: str, layout: Layout) -> list[LabelHit]:
             end = note.end()
         hit = LabelHit(hit.label, hit.start, end, hit.money_unit)
         has_colon = text[end - 1] in "：:"
-        alone = bool(_GAP_BEFORE.search(text[: hit.start])) and bool(
-            _GAP_AFTER.match(text[end:])
-        )
-        if has_colon or alone:
+        before = bool(_GAP_BEFORE.search(text[: hit.start]))
+        alone = before and bool(_GAP_AFTER.match(text[end:]))
+        figure = (before and hit.label.kind == "money"
+                  and _FIGURE_AFTER.match(text, end) is not None)
+        if has_colon or alone or figure:
             out.append(hit)
     for m in _COLON_LABEL.finditer(text):
         if any(m.start() < h.end and h.start < m.end() for h in out):
@@ -215,13 +217,15 @@ def _blank_out(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
-def _place(text: str, start: int, label: str) -> str | None:
-    """``text`` with ``label`` written at ``start``, if that stretch is blank."""
-    end = start + len(label)
-    padded = text.ljust(end + 2)
-    if padded[start:end + 2].strip() or (start > 0 and not padded[start - 1].isspace()):
-        return None  # no room, or no column gap after it
-    return (padded[:start] + label + padded[end:]).rstrip()
+def _place(text: str, start: int, label: str) -> str:
+    """``text`` with ``label`` written at ``start`` and a column gap after it; text already
+    there moves right to make room (its values are read relative to the labels on the line)."""
+    before, after = text[:start].ljust(start), text[start:]
+    gap = len(after) - len(after.lstrip())
+    need = len(label) + 2
+    if gap >= need:
+        return before + label + after[len(label):]
+    return before + label + "  " + after.lstrip()
 
 
 def _words(text: str) -> list[Segment]:
@@ -257,11 +261,9 @@ def join_wrapped_labels(lines: Sequence[Line], layout: Layout) -> list[Line]:
                 out[j] = Line(out[j].page, out[j].index, _blank_out(out[j].text, seg.start,
                                                                      seg.end))
             mid = (pieces[0][0] + pieces[-1][0]) // 2
-            for target in (mid, k):
-                placed = _place(out[target].text, a.start, label)
-                if placed is not None:
-                    out[target] = Line(out[target].page, out[target].index, placed)
-                    break
+            target = out[mid]
+            out[mid] = Line(target.page, target.index, _place(target.text, a.start, label))
+            segs[mid] = _words(out[mid].text)
     return out
 
 
@@ -321,8 +323,7 @@ _BRACKETS = re.compile(r"[（()）]+")
 
 def _assemble(hits: Sequence[list[LabelHit]], entries: dict[int, _LabelLine],
               unit: MoneyUnit | None) -> Header:
-    fields: dict[str, str] = {}
-    extras: list[tuple[str, str]] = []
+    values = FieldValues()
     for line_hits in hits:
         for hit in line_hits:
             if unit is None and hit.money_unit is not None:
@@ -332,20 +333,13 @@ def _assemble(hits: Sequence[list[LabelHit]], entries: dict[int, _LabelLine],
         for hit_no, pieces in sorted(entry.pieces.items()):
             hit = entry.hits[hit_no]
             value = "\n".join(_join_same_line(pieces)).strip(" \u3000")
-            if hit.label.kind == "extra" and value:
-                printed = entry.line.text[hit.start:hit.end]
-                extras.append((unknown_label(printed) or hit.label.text, value))
+            printed = unknown_label(entry.line.text[hit.start:hit.end]) or hit.label.text
             name = hit.label.field
-            if name is None:
-                continue
-            code_field = CODE_FIELDS.get(name)
-            if code_field is not None and value and not fields.get(code_field):
-                code, value = split_code(value)
-                if code is not None:
-                    fields[code_field] = code
-            if name not in fields or (not fields[name] and value):
-                fields[name] = value
-    return Header(fields=fields, money_unit=unit, extra_fields=tuple(extras))
+            if name is not None and not values.fields.get(name) and name in values.fields:
+                del values.fields[name]  # printed empty before: a later value wins
+            values.add(hit.label, printed, value)
+    fields, extras = values.done()
+    return Header(fields=fields, money_unit=unit, extra_fields=extras)
 
 
 def _join_same_line(pieces: list[tuple[int, str]]) -> list[str]:

@@ -53,6 +53,8 @@ class Label:
     synonyms: tuple[str, ...] = ()
     #: A printed money unit （万元）/（元） may follow the label
     unit_suffix: bool = False
+    #: Fills its field only when no other label of the field is printed (else extra_fields)
+    fallback: bool = False
 
     @property
     def spellings(self) -> tuple[str, ...]:
@@ -61,7 +63,8 @@ class Label:
 
 LABELS: dict[Layout, tuple[Label, ...]] = {
     layout: tuple(Label(text=lb.text, field=lb.field, kind=lb.kind, layout=layout,
-                        synonyms=lb.synonyms, unit_suffix=lb.unit_suffix)
+                        synonyms=lb.synonyms, unit_suffix=lb.unit_suffix,
+                        fallback=lb.fallback)
                   for lb in profile.labels)
     for layout, profile in PROFILES.items()
 }
@@ -303,6 +306,51 @@ CODE_FIELDS: dict[str, str] = {"supervising_dept": "supervising_dept_code",
 #: ``324001-…局``: a code and a dash before the name; ``…局 308001``: a code after it.
 _CODE_DASH_RE = re.compile(r"\s*(\d[0-9A-Za-z]*)\s*[-－—–]\s*(\S.*)", re.DOTALL)
 _CODE_AFTER_RE = re.compile(r"\s*(\S.*?\S)\s+(\d{3,}[0-9A-Za-z]*)\s*", re.DOTALL)
+
+
+class FieldValues:
+    """Header values as read, label by label: the one place where a field printed twice
+    keeps its first value and a fallback label (``总体目标``) yields to the field's other
+    labels, its value then kept in ``extra_fields`` under the label as printed."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+        self.extras: list[tuple[str, str]] = []
+        self._fallbacks: list[tuple[str, str, str]] = []
+
+    def add(self, label: Label, printed: str, value: str) -> bool:
+        """Record a value; ``False`` when the field already has one (kept)."""
+        name = label.field
+        if label.kind == "extra":
+            if value:
+                self.extras.append((printed, value))
+            return True
+        if name is None:
+            return True
+        if label.fallback:
+            self._fallbacks.append((name, printed, value))
+            return True
+        if self.fields.get(name):
+            return False
+        code_field = CODE_FIELDS.get(name)
+        if code_field is not None and value and not self.fields.get(code_field):
+            code, value = split_code(value)
+            if code is not None:
+                self.fields[code_field] = code
+        self.fields[name] = value
+        return True
+
+    def append(self, name: str, text: str) -> None:
+        """Text continuing the value of ``name`` (a narrative split by a page break)."""
+        self.fields[name] = (self.fields.get(name, "") + "\n" + text).strip("\n")
+
+    def done(self) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+        for name, printed, value in self._fallbacks:
+            if not self.fields.get(name):
+                self.fields[name] = value
+            elif value:
+                self.extras.append((printed, value))
+        return self.fields, tuple(self.extras)
 
 
 def split_code(value: str) -> tuple[str | None, str]:

@@ -13,19 +13,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.layouts import (
-    CODE_FIELDS,
     MONEY_NOTE_RE,
+    FieldValues,
     LabelHit,
     compact,
     label_at_start,
     money_note,
-    split_code,
     unknown_label,
 )
 from extractors.model import Extra, Layout, MoneyUnit
 from extractors.pdf_grid import Cell
 
 _COLONS = ("：", ":")
+#: A bracketed note printed after a label: ``中期目标（2023—2025年）``
+_NOTE = re.compile(r"[（(][^（()）]{1,20}[）)]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,8 @@ def cell_label(text: str, layout: Layout, strict: bool = True) -> LabelHit | Non
         return hit
     rest = flat[hit.end:].strip()
     ends_colon = flat[hit.start:hit.end].rstrip().endswith(_COLONS)
-    return hit if (not rest or ends_colon) else None
+    noted = _NOTE.fullmatch(rest) is not None  # 中期目标（2023-2024年）: a note, no value
+    return hit if (not rest or ends_colon or noted) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,8 @@ def read_row(cells: Sequence[Cell], layout: Layout, *, pair_unknown: bool = True
             i += 1
             continue
         value = cells[i].text[hit.end:].strip()
+        if _NOTE.fullmatch(value.replace("\n", "")):
+            value = ""  # a note printed with the label, not its value
         i += 1
         takes_next = hit.label.kind != "heading" and not value
         if takes_next and i < len(cells) and strict[i] is None:
@@ -161,9 +165,6 @@ def read_loose_line(text: str, layout: Layout) -> tuple[RowRead, MoneyUnit | Non
     return RowRead(pairs=pairs, extras=extras, lead=""), unit
 
 
-_NOTE = re.compile(r"[（(][^）)]*[）)]")
-
-
 def column_labels(row: HeaderRow, below: HeaderRow, layout: Layout) -> RowRead | None:
     """Labels printed over their values: a row of two or more label cells (``中期目标（2024年
     —2026年）`` | ``年度目标``), possibly beside a caption cell that spans the row below too
@@ -186,8 +187,9 @@ def column_labels(row: HeaderRow, below: HeaderRow, layout: Layout) -> RowRead |
         if hit is None or _NOTE.sub("", rest).strip():
             return None
         under = [c.text.strip() for c in low if head.x0 <= c.mid_x <= head.x1]
-        pairs.append((hit, "\n".join(under)))
-    if not all(value for _, value in pairs):
+        if under:  # a label with nothing under it is a caption beside the others
+            pairs.append((hit, "\n".join(under)))
+    if len(pairs) < 2:
         return None
     return RowRead(pairs=pairs, extras=[], lead="")
 
@@ -207,10 +209,9 @@ def read_header(rows: Sequence[HeaderRow], layout: Layout) -> Header:
 
     A row with text but no label continues the previous field when its label cell is empty or it
     opens a page (a narrative split by a page break); otherwise it is noted, not guessed."""
-    fields: dict[str, str] = {}
+    values = FieldValues()
     unit: MoneyUnit | None = None
     notes: list[str] = []
-    extras: list[tuple[str, str]] = []
     last: str | None = None
     skip = False
     for k, row in enumerate(rows):
@@ -227,30 +228,20 @@ def read_header(rows: Sequence[HeaderRow], layout: Layout) -> Header:
         else:
             read = read_row(row.cells, layout, pair_unknown=not row.opens_page)
         pairs, lead = read.pairs, read.lead
-        extras.extend(read.extras)
+        values.extras.extend(read.extras)
         if lead:
             continues = bool(row.cells) and (row.cells[0].blank or row.opens_page)
             if last is not None and continues:
-                fields[last] = (fields[last] + "\n" + lead).strip("\n")
+                values.append(last, lead)
             else:
                 notes.append(f"page {row.page}: header text without a label: {lead[:40]!r}")
         for hit, value in pairs:
             if unit is None and hit.money_unit is not None:
                 unit = hit.money_unit
-            name = hit.label.field
-            if hit.label.kind == "extra" and value:
-                extras.append((printed_label(row, hit), value))
-            if name is None:
-                continue
-            if fields.get(name):
+            if not values.add(hit.label, printed_label(row, hit), value):
                 notes.append(f"page {row.page}: label {hit.label.text} printed twice; "
                              f"kept the first value")
-                continue
-            code_field = CODE_FIELDS.get(name)
-            if code_field is not None and not fields.get(code_field):
-                code, value = split_code(value)
-                if code is not None:
-                    fields[code_field] = code
-            fields[name] = value
-            last = name
-    return Header(fields=fields, money_unit=unit, notes=tuple(notes), extra_fields=tuple(extras))
+            elif hit.label.field is not None and not hit.label.fallback:
+                last = hit.label.field
+    fields, extras = values.done()
+    return Header(fields=fields, money_unit=unit, notes=tuple(notes), extra_fields=extras)

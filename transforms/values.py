@@ -103,9 +103,9 @@ def ticked_option(raw: str | None) -> str | None:
 _YMD = r"(\d{4})\s*[年.\-/]\s*(\d{1,2})(?:\s*[月.\-/]\s*(\d{1,2})\s*日?|\s*月)?"
 _MD = r"(?:(\d{4})\s*[年.\-/]\s*)?(\d{1,2})(?:\s*[月.\-/]\s*(\d{1,2})\s*日?|\s*月)?"
 _PERIOD_RE = re.compile(rf"^{_YMD}\s*(?:至|到|-|—|–|~|～)+\s*{_MD}$")
-#: ``20210101-20211231``: two dates printed as eight digits each
-_COMPACT_PERIOD_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})\s*(?:至|到|-|—|–|~|～)+\s*"
-                                r"(\d{4})(\d{2})(\d{2})$")
+#: ``20210101-20211231`` / ``202601-202612``: dates or months printed as digits only
+_COMPACT_PERIOD_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})?\s*(?:至|到|-|—|–|~|～)+\s*"
+                                r"(\d{4})(\d{2})(\d{2})?$")
 
 
 def _month_end(year: int, month: int) -> dt.date:

@@ -32,6 +32,9 @@ Schema (``schema = 1``; every key not marked optional is required)::
     synonyms = ["项目支出名称"]         # optional: other printed spellings of the label
     unit_suffix = true                # optional: a printed （万元）/（元） may follow
                                       # (always allowed after kind = "money")
+    fallback = true                   # optional: fills its field only when no other label
+                                      # of the field is printed; else its value is kept in
+                                      # extra_fields under the label as printed
 
     [indicators]
     period = "annual"                 # optional: rows under no block heading or marker
@@ -108,6 +111,8 @@ class LabelSpec:
     synonyms: tuple[str, ...] = ()
     #: A printed money unit （万元）/（元） may follow the label (always so for money labels).
     unit_suffix: bool = False
+    #: Fills its field only when no other label of the field is printed (else extra_fields)
+    fallback: bool = False
 
     @property
     def spellings(self) -> tuple[str, ...]:
@@ -227,7 +232,7 @@ def _labels(c: _Checker, value: object) -> tuple[LabelSpec, ...]:
     for i, raw in enumerate(value):
         key = f"labels[{i}]"
         t = c.table(raw, key)
-        c.keys(t, key, ("text", "kind"), ("field", "synonyms", "unit_suffix"))
+        c.keys(t, key, ("text", "kind"), ("field", "synonyms", "unit_suffix", "fallback"))
         text = c.text(t["text"], f"{key}.text")
         kind = cast(LabelKind, c.choice(t["kind"], f"{key}.kind", KINDS, "kind"))
         field: str | None = None
@@ -244,8 +249,12 @@ def _labels(c: _Checker, value: object) -> tuple[LabelSpec, ...]:
         suffix = t.get("unit_suffix", kind == "money")
         if not isinstance(suffix, bool):
             raise c.fail(f"{key}.unit_suffix", "expected true or false", suffix)
+        fallback = t.get("fallback", False)
+        if not isinstance(fallback, bool) or (fallback and field is None):
+            raise c.fail(f"{key}.fallback", "expected true or false, on a label with a field",
+                         fallback)
         out.append(LabelSpec(text=text, field=field, kind=kind, synonyms=synonyms,
-                             unit_suffix=suffix or kind == "money"))
+                             unit_suffix=suffix or kind == "money", fallback=fallback))
     c.unique((f"labels[{i}].{'text' if j == 0 else f'synonyms[{j - 1}]'}", s)
              for i, lb in enumerate(out) for j, s in enumerate(lb.spellings))
     return tuple(out)
