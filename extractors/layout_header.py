@@ -188,6 +188,24 @@ def _column_labels(hits: Sequence[LabelHit], text: str) -> bool:
     return True
 
 
+def _drop_row_captions(lines: list[Line], hits: list[list[LabelHit]]) -> None:
+    """A fallback label with other labels printed just above or below it, right of it and
+    left of the text beside it, is a caption over them (``总体目标`` left of 中期目标 /
+    年度目标): no field; its text is blanked so the text beside it is read under the labels
+    it groups."""
+    for i, line in enumerate(lines):
+        for h in [h for h in hits[i] if h.label.fallback]:
+            after = line.text[h.end:]
+            value_at = h.end + len(after) - len(after.lstrip()) if after.strip() else None
+            near = [g for j in range(max(0, i - 2), min(len(lines), i + 3)) if j != i
+                    and lines[j].page == line.page for g in hits[j]]
+            if any(h.end <= g.start and (value_at is None or g.start < value_at)
+                   for g in near):
+                lines[i] = Line(line.page, line.index, _blank_out(lines[i].text, h.start,
+                                                                  h.end))
+                hits[i] = [x for x in hits[i] if x is not h]
+
+
 def _drop_captions(lines: list[Line], hits: list[list[LabelHit]]) -> None:
     """Under a line of column labels, a label left of them all is a group caption
     (``总体目标`` beside the two goals): no field; its text is blanked so the values beside
@@ -300,6 +318,7 @@ def parse_header(lines: Sequence[Line], layout: Layout) -> Header:
     lines = kept
     hits = [accepted_hits(ln.text, layout) for ln in lines]
     _drop_captions(lines, hits)
+    _drop_row_captions(lines, hits)
     kinds = [
         "sep" if ln.blank or (h and not _value_hits(h)) else "label" if h else "free"
         for ln, h in zip(lines, hits, strict=True)
