@@ -114,6 +114,9 @@ class _Part:
     #: The page's widest line, in characters: the scale of its character grid
     width: int
     own_header: bool = True
+    #: Starts a new block: its header row is printed below rows of the same page, or under a
+    #: block heading line
+    fresh: bool = False
     lines: list[Line] = field(default_factory=list)
     blocks: list[str] = field(default_factory=list)
 
@@ -191,9 +194,36 @@ def _cells(part: _Part, runs: Sequence[tuple[float, str]]) -> dict[int, str]:
     return {c: " ".join(ws) for c, ws in out.items()}
 
 
-def _new_part(header: HeaderBlock, page: Sequence[Line], prev: _Part | None) -> _Part:
-    """A part under its own header row, or continuing ``prev``'s on a new page."""
+def _headers(page: Sequence[Line], layout: Layout,
+             settings: LayoutColumnSettings) -> dict[int, HeaderBlock]:
+    """The column-header rows of a page, by the index of their first line."""
+    out: dict[int, HeaderBlock] = {}
+    i = 0
+    while i < len(page):
+        found = read_header_at(page, i, layout, settings)
+        if found is not None:
+            out[i] = found
+            i += found.count
+        else:
+            i += 1
+    return out
+
+
+def _same_columns(a: HeaderBlock, b: HeaderBlock) -> bool:
+    return [(s.role, s.period) for s in a.columns.spans] == [
+        (s.role, s.period) for s in b.columns.spans]
+
+
+def _new_part(header: HeaderBlock, page: Sequence[Line], prev: _Part | None,
+              later: HeaderBlock | None = None) -> _Part:
+    """A part under its own header row, or continuing ``prev``'s on a new page: its columns
+    where a header row printed further down the page puts them (the same grid), else
+    ``prev``'s scaled to the page's width."""
     width = max((len(ln.text.rstrip()) for ln in page), default=0)
+    if later is not None and prev is not None:
+        spans = later.columns.spans
+        return _Part(header, page[0].page, [(s.x0 + s.x1) / 2 for s in spans],
+                     min(s.x0 for s in spans), width, own_header=False)
     if prev is None:
         spans = header.columns.spans
         return _Part(header, page[0].page, [(s.x0 + s.x1) / 2 for s in spans],
@@ -280,13 +310,16 @@ def _merge(cells_list: Iterable[dict[int, str]]) -> dict[int, str]:
 def _levels(parts: Sequence[_Part], cells_by_part: Sequence[list[tuple[int, dict[int, str]]]],
             rows: Sequence[_Row], period: Period | None, layout: Layout
             ) -> list[tuple[str | None, str | None]]:
-    """Level-1/level-2 labels of each row, page by page, labels carried over page breaks."""
+    """Level-1/level-2 labels of each row, part by part, labels carried over a page break
+    into the part continuing the table (never into a new block)."""
     out: list[tuple[str | None, str | None]] = [(None, None)] * len(rows)
     carry: list[str | None] = [None, None]
-    for page, group in groupby(range(len(rows)), key=lambda r: rows[r].page):
+    for part_no, group in groupby(range(len(rows)), key=lambda r: rows[r].part):
         idx = list(group)
+        if parts[part_no].fresh:
+            carry = [None, None]
         extents = [Extent(2 * rows[r].top, 2 * rows[r].bottom) for r in idx]
-        page_parts = [p for p, part in enumerate(parts) if part.page == page]
+        page_parts = [part_no]
         got: list[list[str | None]] = []
         breaks: frozenset[int] = frozenset()
         levels: tuple[tuple[int, Role, Callable[[str], bool]], ...] = (
@@ -328,24 +361,32 @@ def read_layout_table(pages: Sequence[Sequence[Line]], layout: Layout, default: 
     headings: list[Period | None] = []
     heading: Period | None = None
     header: HeaderBlock | None = None
+    captioned = False
     for page in pages:
+        found_at = _headers(page, layout, settings)
         i = 0
         while i < len(page):
-            found = read_header_at(page, i, layout, settings)
+            found = found_at.get(i)
             if found is not None:
                 header = found
+                below_rows = bool(parts) and parts[-1].page == page[i].page
                 parts.append(_new_part(found, page, None))
                 parts[-1].blocks.extend(found.blocks)
+                parts[-1].fresh = below_rows or captioned
+                captioned = False
                 headings.append(heading)
                 i += found.count
                 continue
             line = page[i]
             alone = block_period(line.text, layout, whole=True) if not line.blank else None
             if alone is not None and len(line_segments(line.text)) == 1:
-                heading = alone
+                heading, captioned = alone, True
             elif header is not None and not line.blank:
                 if not parts or parts[-1].page != line.page:
-                    parts.append(_new_part(header, page, parts[-1] if parts else None))
+                    later = next((h for h in found_at.values()
+                                  if h.columns.spans and _same_columns(h, header)), None)
+                    parts.append(_new_part(header, page, parts[-1] if parts else None,
+                                           later))
                     headings.append(heading)
                 parts[-1].lines.append(line)
             i += 1

@@ -52,6 +52,8 @@ class _LabelLine:
         self.pieces.setdefault(hit_no, []).append((order, text))
 
 
+#: A line that is only a label and its colon (``填报单位（盖章）：`` left blank)
+_BLANK_LABEL = re.compile(r"\s*(\S{1,30}?)[：:]\s*")
 #: A money label printed one space before its figure (``上年结转资金 0.00``)
 _FIGURE_AFTER = re.compile(r"\s?-?\d[\d,]*(?:\.\d+)?(?:万元|万|元)?(?:\s{2,}|\s*$)")
 #: A bracketed note printed right after a label (``中期目标（2022年—2024年）``): part of it.
@@ -80,6 +82,10 @@ def accepted_hits(text: str, layout: Layout) -> list[LabelHit]:
                   and _FIGURE_AFTER.match(text, end) is not None)
         if has_colon or alone or figure:
             out.append(hit)
+    blank = _BLANK_LABEL.fullmatch(text)
+    if blank is not None and not out and unknown_label(blank.group(1)) is not None:
+        label = Label(text=blank.group(1), field=None, kind="extra", layout=layout)
+        return [LabelHit(label, blank.start(1), blank.end(), None)]  # a sign-off blank
     for m in _COLON_LABEL.finditer(text):
         if any(m.start() < h.end and h.start < m.end() for h in out):
             continue
