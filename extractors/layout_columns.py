@@ -16,6 +16,7 @@ gives the period of the rows below its column-header row.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -121,76 +122,107 @@ class _Part:
     blocks: list[str] = field(default_factory=list)
 
 
-#: Cost, in character columns, of a second run of text in one column of a line.
+#: Costs, in character columns: a second run of text in one column of a line, and cutting
+#: a run at a single space (a cell that fills its column leaves one space before the next).
 _SHARE = 4.0
+_SPLIT = 2.0
 
 
-def align(centres: Sequence[float], texts: Sequence[tuple[float, str]]) -> list[int]:
-    """The column of each run of a line (``(centre, text)``, left to right): runs keep their
-    order across columns, each as near as it can be to its column's centre (a monotone
-    alignment; two runs share a column only at a cost)."""
-    n, m = len(texts), len(centres)
-    inf = float("inf")
-    cost = [[inf] * m for _ in range(n)]
-    back = [[-1] * m for _ in range(n)]
-    for c in range(m):
-        cost[0][c] = abs(texts[0][0] - centres[c])
-    for i in range(1, n):
-        best, arg = inf, -1
-        for c in range(m):
-            if c > 0 and cost[i - 1][c - 1] < best:
-                best, arg = cost[i - 1][c - 1], c - 1
-            here = abs(texts[i][0] - centres[c])
-            share = cost[i - 1][c] + _SHARE
-            if best <= share:
-                cost[i][c], back[i][c] = best + here, arg
-            else:
-                cost[i][c], back[i][c] = share + here, c
-    c = min(range(m), key=lambda k: cost[n - 1][k])
-    out = [c]
-    for i in range(n - 1, 0, -1):
-        c = back[i][c]
-        out.append(c)
-    return out[::-1]
+@dataclass(frozen=True, slots=True)
+class Word:
+    """Text between spaces, and the run (text between column gaps) it belongs to."""
+
+    start: int
+    end: int
+    text: str
+    run: int
 
 
-def _runs_of(part: _Part, line: Line, layout: Layout) -> list[tuple[float, str]]:
-    """A body line's runs of text; block-heading characters left of the table go to the
-    part's block text instead."""
-    out: list[tuple[float, str]] = []
+def line_words(line: Line, part: _Part, layout: Layout) -> list[Word]:
+    """A body line's words, each with its run; block-heading characters left of the table go
+    to the part's block text instead. A level name of the template's taxonomy ends a run
+    (``数量指标 开展健康教育讲座``: the level-2 cell, then the level-3 one)."""
+    out: list[Word] = []
+    run = 0
     for seg in line_segments(line.text):
         if not out and seg.end <= part.left and is_block_fragment(seg.text, layout):
             part.blocks.append(seg.text)
             continue
-        out.append((seg.centre, seg.text))
+        run += 1
+        for m in re.finditer(r"\S+", seg.text):
+            out.append(Word(seg.start + m.start(), seg.start + m.end(), m.group(), run))
+            if is_level1(m.group(), layout) or is_known_level2(m.group(), layout):
+                run += 1  # a level name one space before the next cell's text ends its run
     return out
 
 
-def calibrate(part: _Part, layout: Layout, rounds: int = 3) -> list[list[tuple[float, str]]]:
+def align(centres: Sequence[float], words: Sequence[Word]) -> list[tuple[int, float, str]]:
+    """(column, centre, text) of each cell text of a line: the words cut into runs, each run
+    in a column, columns left to right, each run as near as it can be to its column's centre
+    (a monotone alignment). Keeping a run of text whole is preferred; two runs share a column
+    only at a cost."""
+    n, m = len(words), len(centres)
+    if n == 0:
+        return []
+    inf = float("inf")
+    # best[j][c]: words[:j] placed, the last run (ending at word j-1) in column c
+    best = [[inf] * m for _ in range(n + 1)]
+    back: dict[tuple[int, int], tuple[int, int]] = {}
+    for j in range(1, n + 1):
+        for i in range(j - 1, -1, -1):
+            if words[i].run != words[j - 1].run:
+                break
+            centre = (words[i].start + words[j - 1].end) / 2
+            cut = _SPLIT if i > 0 and words[i - 1].run == words[i].run else 0.0
+            for c in range(m):
+                here = abs(centre - centres[c]) + cut
+                if i == 0:
+                    if here < best[j][c]:
+                        best[j][c], back[(j, c)] = here, (0, -1)
+                    continue
+                for pc in range(c + 1):
+                    prev = best[i][pc]
+                    if prev == inf:
+                        continue
+                    if pc == c and words[i - 1].run == words[i].run:
+                        continue  # the same run cut and put in the same column
+                    cost = prev + here + (_SHARE if pc == c else 0.0)
+                    if cost < best[j][c]:
+                        best[j][c], back[(j, c)] = cost, (i, pc)
+    c = min(range(m), key=lambda k: best[n][k])
+    out: list[tuple[int, float, str]] = []
+    j = n
+    while j > 0:
+        i, pc = back[(j, c)]
+        out.append((c, (words[i].start + words[j - 1].end) / 2,
+                    " ".join(w.text for w in words[i:j])))
+        j, c = i, pc
+    return out[::-1]
+
+
+def calibrate(part: _Part, layout: Layout, rounds: int = 3) -> list[list[Word]]:
     """Move each column's centre to the median centre of the text aligned to it, a few
     rounds: headings are centred over their cells, cell text may not be, and a page without
-    its own header row starts from the previous page's centres scaled to its grid."""
-    runs = [_runs_of(part, ln, layout) for ln in part.lines]
+    its own header row starts from other centres (see :func:`_new_part`)."""
+    words = [line_words(ln, part, layout) for ln in part.lines]
     for _ in range(rounds):
         placed: dict[int, list[float]] = {}
-        for line_runs in runs:
-            if line_runs:
-                for (x, _), c in zip(line_runs, align(part.centres, line_runs), strict=True):
-                    placed.setdefault(c, []).append(x)
+        for line_words_ in words:
+            for c, x, _ in align(part.centres, line_words_):
+                placed.setdefault(c, []).append(x)
         moved = [sorted(placed[c])[len(placed[c]) // 2] if c in placed else x
                  for c, x in enumerate(part.centres)]
         if moved == part.centres:
             break
         part.centres = moved
-    return runs
+    return words
 
 
-def _cells(part: _Part, runs: Sequence[tuple[float, str]]) -> dict[int, str]:
+def _cells(part: _Part, words: Sequence[Word]) -> dict[int, str]:
     """A body line's text by column."""
     out: dict[int, list[str]] = {}
-    if runs:
-        for (_, text), c in zip(runs, align(part.centres, runs), strict=True):
-            out.setdefault(c, []).append(text)
+    for c, _, text in align(part.centres, words):
+        out.setdefault(c, []).append(text)
     return {c: " ".join(ws) for c, ws in out.items()}
 
 

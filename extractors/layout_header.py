@@ -293,21 +293,29 @@ def join_wrapped_labels(lines: Sequence[Line], layout: Layout) -> list[Line]:
 
 def _wrapped(lines: Sequence[Line], segs: Sequence[list[Segment]], k: int, a: Segment,
              layout: Layout, own: int) -> tuple[list[tuple[int, Segment]], str] | None:
-    chain: list[tuple[int, Segment]] = [(k, a)]
+    """The longest chain of pieces from ``a`` down that together read as a label longer than
+    ``own`` and nothing but it, if any."""
     best: tuple[list[tuple[int, Segment]], str] | None = None
-    for _ in range(_WRAP_LINES - 1):
+
+    def grow(chain: list[tuple[int, Segment]]) -> None:
+        nonlocal best
+        if len(chain) > 1:
+            text = "".join(s.text for _, s in chain)
+            covered = _label_length(text, layout)
+            if covered > own and covered >= len(compact(text)) and (
+                    best is None or len(text) > len(best[1])):
+                best = (list(chain), text)
+        if len(chain) == _WRAP_LINES:
+            return
         j0, last = chain[-1]
-        nxt = [(j, b) for j in range(j0 + 1, min(j0 + 1 + _WRAP_GAP, len(lines)))
-               if lines[j].page == lines[k].page
-               for b in segs[j] if b.start <= last.end + 1 and last.start <= b.end + 1
-               and b.start >= a.start - 2]
-        if not nxt:
-            break
-        chain.append(nxt[0])
-        text = "".join(s.text for _, s in chain)
-        covered = _label_length(text, layout)
-        if covered > own and covered >= len(compact(text)):
-            best = (list(chain), text)
+        for j in range(j0 + 1, min(j0 + 1 + _WRAP_GAP, len(lines))):
+            if lines[j].page != lines[k].page:
+                break
+            for b in segs[j]:
+                if b.start < last.end + 1 and last.start < b.end + 1 and b.start >= a.start - 2:
+                    grow([*chain, (j, b)])
+
+    grow([(k, a)])
     return best
 
 
