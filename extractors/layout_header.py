@@ -22,6 +22,7 @@ from extractors.layouts import (
     LabelHit,
     compact,
     find_labels,
+    is_sign_off_blank,
     label_at_start,
     money_note,
     unknown_label,
@@ -53,7 +54,7 @@ class _LabelLine:
 
 
 #: A line that is only a label and its colon (``填报单位（盖章）：`` left blank)
-_BLANK_LABEL = re.compile(r"\s*(\S{1,30}?)[：:]\s*")
+_BLANK_LABEL = re.compile(r"\s*(\S{1,30}?)[：:](.*)")
 #: A money label printed one space before its figure (``上年结转资金 0.00``)
 _FIGURE_AFTER = re.compile(r"\s?-?\d[\d,]*(?:\.\d+)?(?:万元|万|元)?(?:\s{2,}|\s*$)")
 #: A bracketed note printed right after a label (``中期目标（2022年—2024年）``): part of it.
@@ -83,7 +84,8 @@ def accepted_hits(text: str, layout: Layout) -> list[LabelHit]:
         if has_colon or alone or figure:
             out.append(hit)
     blank = _BLANK_LABEL.fullmatch(text)
-    if blank is not None and not out and unknown_label(blank.group(1)) is not None:
+    if (blank is not None and not out and unknown_label(blank.group(1)) is not None
+            and is_sign_off_blank(blank.group(2))):
         label = Label(text=blank.group(1), field=None, kind="extra", layout=layout)
         return [LabelHit(label, blank.start(1), blank.end(), None)]  # a sign-off blank
     for m in _COLON_LABEL.finditer(text):

@@ -462,6 +462,15 @@ MONEY_NOTE_RE = re.compile(r"(?:金额)?单位" + _SPACE + "[：:]" + _SPACE + r
                            + r"(万元|元)" + _SPACE + r"[）)]?")
 
 
+#: What a sign-off blank prints after its label: nothing, or where the seal goes.
+_SIGN_OFF_RE = re.compile(r"[（(]?\s*(?:盖\s*章)?\s*[）)]?")
+
+
+def is_sign_off_blank(value: str) -> bool:
+    """Is a label's value a sign-off blank (``填报单位：（盖章）``), not a value?"""
+    return _SIGN_OFF_RE.fullmatch(compact(value)) is not None
+
+
 def money_note(text: str) -> MoneyUnit | None:
     """The unit a money-unit note states (``单位：万元``, ``金额单位：元``)."""
     m = MONEY_NOTE_RE.fullmatch(text.strip())

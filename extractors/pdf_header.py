@@ -17,6 +17,7 @@ from extractors.layouts import (
     FieldValues,
     LabelHit,
     compact,
+    is_sign_off_blank,
     label_at_start,
     money_note,
     unknown_label,
@@ -155,7 +156,7 @@ def read_loose_line(text: str, layout: Layout) -> tuple[RowRead, MoneyUnit | Non
     found = list(_LOOSE_LABEL.finditer(text))
     for k, m in enumerate(found):
         value = text[m.end():found[k + 1].start() if k + 1 < len(found) else len(text)].strip()
-        if not compact(value).strip("()（）盖章"):
+        if is_sign_off_blank(value):
             continue
         hit = label_at_start(m.group(0), layout)
         if hit is not None and hit.end == len(m.group(0)):
