@@ -23,10 +23,23 @@ from itertools import groupby
 
 from extractors.layout_lines import Line, line_segments
 from extractors.layout_spans import Extent, Fragment, assign_labels
-from extractors.layouts import block_period, is_block_fragment, is_known_level2, is_level1
+from extractors.layouts import (
+    block_period,
+    caption_period,
+    is_block_fragment,
+    is_known_level2,
+    is_level1,
+)
 from extractors.model import IndicatorRow, Layout, Period
 from extractors.profiles import Role
-from extractors.table_columns import CORE_ROLES, Columns, Heading, read_headings
+from extractors.table_columns import (
+    CORE_ROLES,
+    Columns,
+    Heading,
+    heading_role,
+    read_headings,
+    with_group_row,
+)
 
 _CELL_ROLES: tuple[Role, ...] = ("target", "operator", "unit", "weight", "remarks",
                                  "explanation")
@@ -63,12 +76,20 @@ class HeaderBlock:
             s.role not in CORE_ROLES or s.period is not None for s in self.columns.spans)
 
 
-def stack_headings(lines: Sequence[Line]) -> list[tuple[Heading, int]]:
+def stack_headings(lines: Sequence[Line], layout: Layout
+                   ) -> tuple[list[tuple[Heading, int]], list[Heading]]:
     """The headings printed over ``lines``: runs of text on different lines that overlap
-    horizontally are one wrapped heading, read top to bottom; with the first line of each."""
+    horizontally are one wrapped heading, read top to bottom, with the first line of each;
+    and apart, the group captions over column blocks (``长期绩效指标`` over 二级 / 三级指标 /
+    指标值), which stand over several headings."""
     clusters: list[tuple[float, float, list[tuple[int, str]]]] = []
+    captions: list[Heading] = []
     for k, line in enumerate(lines):
         for seg in line_segments(line.text):
+            if caption_period(seg.text, layout) is not None and \
+                    heading_role(seg.text, layout) is None:
+                captions.append(Heading(seg.text, seg.start, seg.end))
+                continue
             for c, (x0, x1, parts) in enumerate(clusters):
                 if seg.start < x1 and x0 < seg.end and all(j != k for j, _ in parts):
                     clusters[c] = (min(x0, seg.start), max(x1, seg.end), [*parts, (k, seg.text)])
@@ -77,7 +98,7 @@ def stack_headings(lines: Sequence[Line]) -> list[tuple[Heading, int]]:
                 clusters.append((seg.start, seg.end, [(k, seg.text)]))
     out = [(Heading("".join(t for _, t in sorted(parts)), x0, x1), min(j for j, _ in parts))
            for x0, x1, parts in clusters]
-    return sorted(out, key=lambda h: h[0].x0)
+    return sorted(out, key=lambda h: h[0].x0), captions
 
 
 def read_header_at(lines: Sequence[Line], i: int, layout: Layout,
@@ -91,10 +112,12 @@ def read_header_at(lines: Sequence[Line], i: int, layout: Layout,
         j = i + count - 1
         if j >= len(lines) or lines[j].blank or lines[j].page != lines[i].page:
             break
-        stacked = stack_headings(lines[i:j + 1])
+        stacked, captions = stack_headings(lines[i:j + 1], layout)
         read = read_headings([h for h, _ in stacked], layout, settings.min_headings)
         if read is None:
             continue
+        if len(captions) >= 2:
+            read = with_group_row(read, captions, layout)
         known = sum(s.role != "extra" for s in read.columns.spans)
         score = 10 * known - (len(read.columns.spans) - known)
         if best is None or score > best[0]:

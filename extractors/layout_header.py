@@ -197,8 +197,8 @@ def _column_labels(hits: Sequence[LabelHit], text: str) -> bool:
 
 
 def _drop_row_captions(lines: list[Line], hits: list[list[LabelHit]]) -> None:
-    """A fallback label with other labels printed just above or below it, right of it and
-    left of the text beside it, is a caption over them (``总体目标`` left of 中期目标 /
+    """A fallback label with other narrative labels printed just above or below it, right of
+    it and left of the text beside it, is a caption over them (``总体目标`` left of 中期目标 /
     年度目标): no field; its text is blanked so the text beside it is read under the labels
     it groups."""
     for i, line in enumerate(lines):
@@ -206,7 +206,8 @@ def _drop_row_captions(lines: list[Line], hits: list[list[LabelHit]]) -> None:
             after = line.text[h.end:]
             value_at = h.end + len(after) - len(after.lstrip()) if after.strip() else None
             near = [g for j in range(max(0, i - 2), min(len(lines), i + 3)) if j != i
-                    and lines[j].page == line.page for g in hits[j]]
+                    and lines[j].page == line.page for g in hits[j]
+                    if g.label.kind == "narrative"]
             if any(h.end <= g.start and (value_at is None or g.start < value_at)
                    for g in near):
                 lines[i] = Line(line.page, line.index, _blank_out(lines[i].text, h.start,

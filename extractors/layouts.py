@@ -442,7 +442,8 @@ def caption_period(text: str, layout: Layout) -> Period | None:
         return found
     key = compact(text)
     markers = sorted(_MARKERS[layout].items(), key=lambda m: -len(m[0]))
-    return next((per for m, per in markers if key.startswith(m) and len(key) > len(m)), None)
+    return next((per for m, per in markers
+                 if key.startswith(m) and re.search(r"\w", key[len(m):])), None)
 
 
 def is_block_fragment(text: str, layout: Layout) -> bool:
