@@ -362,6 +362,22 @@ def _merge(cells_list: Iterable[dict[int, str]]) -> dict[int, str]:
     return {c: "\n".join(ts) for c, ts in merged.items()}
 
 
+def join_known(frags: Sequence[Fragment], known: Callable[[str], bool]) -> list[Fragment]:
+    """Pieces of a label wrapped in its cell with a line of other cells between them
+    (``经济成本指`` / ``成本指标`` / ``标``) joined into one when together, and not alone, they are a label of the
+    template's taxonomy; the joined label may sit anywhere between its pieces."""
+    out: list[Fragment] = []
+    for f in frags:
+        prev = out[-1] if out else None
+        if (prev is not None and f.line - prev.line == 2 and not known(f.text)
+                and not known(prev.text) and known(prev.text + f.text)):
+            y = (prev.y - prev.slack + f.y) / 2
+            out[-1] = Fragment(prev.line, prev.text + "\n" + f.text, y, f.y - y)
+        else:
+            out.append(f)
+    return out
+
+
 def _levels(parts: Sequence[_Part], cells_by_part: Sequence[list[tuple[int, dict[int, str]]]],
             rows: Sequence[_Row], period: Period | None, layout: Layout
             ) -> list[tuple[str | None, str | None]]:
@@ -385,6 +401,7 @@ def _levels(parts: Sequence[_Part], cells_by_part: Sequence[list[tuple[int, dict
                      for p in page_parts
                      if (col := parts[p].header.columns.block(period).get(role)) is not None
                      for i, cells in cells_by_part[p] if cells.get(col)]
+            frags = join_known(frags, known)
             labels = (assign_labels(extents, frags, carry[level], known, breaks) if frags
                       else [carry[level]] * len(idx))
             got.append(labels)
