@@ -301,21 +301,36 @@ class _Row:
     cut: bool = False
 
 
-def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int) -> list[list[int]]:
+def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
+                  target: int | None, tight: bool) -> list[list[int]]:
     """The line indexes of each level-3 cell: consecutive lines, or lines one apart with a
     line of the row's other cells between them (a one-line target printed at the centre of
-    a two-line name)."""
+    a two-line name). In a ``tight`` table (rows printed without a blank line between them)
+    two consecutive lines that each print a name and a target are two rows."""
     others = {i for i, cells in lines if cells and not cells.get(l3)}
+    has_target = {i for i, cells in lines if target is not None and cells.get(target)}
     out: list[list[int]] = []
     for i, cells in lines:
         if not cells.get(l3):
             continue
         last = out[-1][-1] if out else None
-        if last is not None and (i - last == 1 or (i - last == 2 and last + 1 in others)):
+        two_rows = tight and i in has_target and last in has_target
+        if last is not None and not two_rows and (
+                i - last == 1 or (i - last == 2 and last + 1 in others)):
             out[-1].append(i)
         else:
             out.append([i])
     return out
+
+
+def is_tight(lines: Sequence[Line]) -> bool:
+    """Are a part's rows printed without blank lines between them (small cell padding)?
+    Then fewer than one line in four of its body is blank."""
+    if not lines:
+        return False
+    first, last = lines[0].index, lines[-1].index
+    blank = (last - first + 1) - len(lines)
+    return blank * 4 < len(lines)
 
 
 def _nearest(groups: Sequence[Sequence[int]], i: int) -> int:
@@ -337,7 +352,8 @@ def _block_rows(parts: Sequence[_Part], cells_by_part: Sequence[list[tuple[int, 
         lines = [(i, {c: t for c, t in cells.items() if c in row_cols})
                  for i, cells in cells_by_part[p]]
         lines = [(i, cells) for i, cells in lines if cells]
-        groups = _level3_cells(lines, roles["level3"])
+        groups = _level3_cells(lines, roles["level3"], roles.get("target"),
+                               is_tight(part.lines))
         if not groups:
             if lines and rows:  # a row cut by the page break, finished here
                 rows.append(_Row(p, part.page, lines[0][0], lines[-1][0],
@@ -364,8 +380,9 @@ def _merge(cells_list: Iterable[dict[int, str]]) -> dict[int, str]:
 
 def join_known(frags: Sequence[Fragment], known: Callable[[str], bool]) -> list[Fragment]:
     """Pieces of a label wrapped in its cell with a line of other cells between them
-    (``经济成本指`` / ``成本指标`` / ``标``) joined into one when together, and not alone, they are a label of the
-    template's taxonomy; the joined label may sit anywhere between its pieces."""
+    (``经济成本指`` / ``成本指标`` / ``标``) joined into one when together, and not alone,
+    they are a label of the template's taxonomy; the joined label may sit anywhere between
+    its pieces."""
     out: list[Fragment] = []
     for f in frags:
         prev = out[-1] if out else None
