@@ -33,6 +33,7 @@ from extractors.layouts import (
 from extractors.model import IndicatorRow, Layout, Period
 from extractors.profiles import Role
 from extractors.table_columns import (
+    CELL_ROLES,
     CORE_ROLES,
     Columns,
     Heading,
@@ -40,9 +41,6 @@ from extractors.table_columns import (
     read_headings,
     with_group_row,
 )
-
-_CELL_ROLES: tuple[Role, ...] = ("target", "operator", "unit", "weight", "remarks",
-                                 "explanation")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +135,6 @@ class _Part:
     left: float
     #: The page's widest line, in characters: the scale of its character grid
     width: int
-    own_header: bool = True
     #: Starts a new block: its header row is printed below rows of the same page, or under a
     #: block heading line
     fresh: bool = False
@@ -278,14 +275,14 @@ def _new_part(header: HeaderBlock, page: Sequence[Line], prev: _Part | None,
     if later is not None and prev is not None:
         spans = later.columns.spans
         return _Part(header, page[0].page, [(s.x0 + s.x1) / 2 for s in spans],
-                     min(s.x0 for s in spans), width, own_header=False)
+                     min(s.x0 for s in spans), width)
     if prev is None:
         spans = header.columns.spans
         return _Part(header, page[0].page, [(s.x0 + s.x1) / 2 for s in spans],
                      min(s.x0 for s in spans), width)
     scale = width / prev.width if width and prev.width else 1.0
     return _Part(header, page[0].page, [x * scale for x in prev.centres], prev.left * scale,
-                 width, own_header=False)
+                 width)
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,8 +495,9 @@ def read_layout_table(pages: Sequence[Sequence[Line]], layout: Layout, default: 
         rank: dict[int, int] = {}
         for row, (l1, l2) in zip(rows, levels, strict=True):
             rank[row.part] = rank.get(row.part, -1) + 1  # the printed row, across blocks
+            period = block or periods[row.part]
             out.append(((row.part, rank[row.part], b),
-                        _indicator(row, parts[row.part], block or periods[row.part], l1, l2)))
+                        _indicator(row, parts[row.part], block, period, l1, l2)))
     return [row for _, row in sorted(out, key=lambda r: r[0])]
 
 
@@ -518,13 +516,14 @@ def _join_cut_rows(rows: list[_Row]) -> list[_Row]:
     return out
 
 
-def _indicator(row: _Row, part: _Part, period: Period, l1: str | None,
-               l2: str | None) -> IndicatorRow:
+def _indicator(row: _Row, part: _Part, block: Period | None, period: Period,
+               l1: str | None, l2: str | None) -> IndicatorRow:
+    """The indicator row a printed row of column block ``block`` reads as."""
     columns = part.header.columns
-    roles = columns.block(period if period in columns.periods() else None)
-    text = {r: row.cells.get(c) or None for r, c in roles.items()}
-    extra = tuple((columns.spans[c].heading, row.cells[c]) for c in columns.extras(
-        period if period in columns.periods() else None) if row.cells.get(c))
+    text = {r: row.cells.get(c) or None for r, c in columns.block(block).items()
+            if r in CELL_ROLES}
+    extra = tuple((columns.spans[c].heading, row.cells[c]) for c in columns.extras(block)
+                  if row.cells.get(c))
     return IndicatorRow(
         level1=l1, level2=l2, level3=text.get("level3") or "", target_raw=text.get("target") or "",
         page=row.page, period=period, operator_cell=text.get("operator"),

@@ -16,6 +16,7 @@ from itertools import pairwise
 
 from extractors.layout_lines import Line, Segment, line_segments
 from extractors.layouts import (
+    LABEL_NOTE_RE,
     MONEY_NOTE_RE,
     FieldValues,
     Label,
@@ -57,8 +58,6 @@ class _LabelLine:
 _BLANK_LABEL = re.compile(r"\s*(\S{1,30}?)[：:](.*)")
 #: A money label printed one space before its figure (``上年结转资金 0.00``)
 _FIGURE_AFTER = re.compile(r"\s?-?\d[\d,]*(?:\.\d+)?(?:万元|万|元)?(?:\s{2,}|\s*$)")
-#: A bracketed note printed right after a label (``中期目标（2022年—2024年）``): part of it.
-_LABEL_NOTE = re.compile(r"[（(][^（()）\s]{1,20}[）)]")
 #: A run ending in a colon and a column gap before a value: a label the profile may not
 #: know (a colon inside a narrative, ``具体措施如下：一是…``, is followed by its text).
 _COLON_LABEL = re.compile(r"(?:^|(?<=\s\s))(\S[^：:\s]{0,29})[：:](?=\s{2,}\S)")
@@ -72,7 +71,7 @@ def accepted_hits(text: str, layout: Layout) -> list[LabelHit]:
     out = []
     for hit in find_labels(text, layout):
         end = hit.start + len(text[hit.start : hit.end].rstrip())
-        note = _LABEL_NOTE.match(text, end)
+        note = LABEL_NOTE_RE.match(text, end)
         if note is not None and text[end - 1] not in "：:":
             end = note.end()
         hit = LabelHit(hit.label, hit.start, end, hit.money_unit)

@@ -187,6 +187,10 @@ def find_labels(line: str, layout: Layout) -> list[LabelHit]:
     return sorted(hits, key=lambda h: h.start)
 
 
+#: A bracketed note printed right after a label (``中期目标（2023—2025年）``): part of the
+#: label, not its value.
+LABEL_NOTE_RE = re.compile(r"[（(][^（()）]{1,20}[）)]")
+
 #: The longest text read as a label the profiles do not know: as long as the longest label
 #: they do know (longer text is a value).
 _MAX_LABEL = max(len(compact(text)) for labels in LABELS.values() for label in labels

@@ -15,7 +15,6 @@ vocabulary of :mod:`extractors.layouts`; nothing here knows a sample's words or 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from extractors.layouts import (
     find_year,
     find_year_line,
     refused_title,
+    title_year,
 )
 from extractors.model import Form, Layout, Period
 from extractors.pdf_grid import Cell, PageGrid, TableGrid, TextLine
@@ -78,7 +78,6 @@ def page_blocks(grid: PageGrid) -> list[Placed]:
     return [Placed(grid.number, b, opens_page=b is first_table) for b in items]
 
 
-_YEAR_PREFIX = re.compile(r"^\s*\d{4}(?=\s*年)")
 
 
 def title_of(line: TextLine) -> Layout | None:
@@ -118,12 +117,10 @@ def form_year(chunk: FormChunk) -> str | None:
     ``2022年绩效目标`` table heading."""
     lines = [p.block.text for p in chunk.blocks if isinstance(p.block, TextLine)]
     for line in lines:
-        year = find_year(line)
+        is_title = title_of(TextLine(line, 0, 0, 0)) is not None
+        year = title_year(line) if is_title else find_year(line)
         if year is not None:
             return str(year)
-        prefix = _YEAR_PREFIX.match(line)
-        if prefix and title_of(TextLine(line, 0, 0, 0)) is not None:
-            return prefix.group(0).strip()
     for line in lines:
         bare = find_year_line(line)
         if bare is not None:
@@ -209,7 +206,7 @@ def is_header_line(line: TextLine) -> bool:
     """A loose line that may print header fields: not the title, the year or a heading."""
     text = line.text
     return (title_of(line) is None and find_year(text) is None and find_year_line(text) is None
-            and TABLE_HEADING_RE.search(text) is None and _YEAR_PREFIX.match(text) is None)
+            and TABLE_HEADING_RE.search(text) is None and title_year(text) is None)
 
 
 def line_cell(line: TextLine) -> Cell:

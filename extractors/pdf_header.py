@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.layouts import (
+    LABEL_NOTE_RE,
     MONEY_NOTE_RE,
     FieldValues,
     LabelHit,
@@ -26,8 +27,6 @@ from extractors.model import Extra, Layout, MoneyUnit
 from extractors.pdf_grid import Cell
 
 _COLONS = ("：", ":")
-#: A bracketed note printed after a label: ``中期目标（2023—2025年）``
-_NOTE = re.compile(r"[（(][^（()）]{1,20}[）)]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +65,7 @@ def cell_label(text: str, layout: Layout, strict: bool = True) -> LabelHit | Non
         return hit
     rest = flat[hit.end:].strip()
     ends_colon = flat[hit.start:hit.end].rstrip().endswith(_COLONS)
-    noted = _NOTE.fullmatch(rest) is not None  # 中期目标（2023-2024年）: a note, no value
+    noted = LABEL_NOTE_RE.fullmatch(rest) is not None  # 中期目标（2023-2024年）: a note, no value
     return hit if (not rest or ends_colon or noted) else None
 
 
@@ -129,7 +128,7 @@ def read_row(cells: Sequence[Cell], layout: Layout, *, pair_unknown: bool = True
             i += 1
             continue
         value = cells[i].text[hit.end:].strip()
-        if _NOTE.fullmatch(value.replace("\n", "")):
+        if LABEL_NOTE_RE.fullmatch(value.replace("\n", "")):
             value = ""  # a note printed with the label, not its value
         i += 1
         takes_next = hit.label.kind != "heading" and not value
@@ -185,7 +184,7 @@ def column_labels(row: HeaderRow, below: HeaderRow, layout: Layout) -> RowRead |
     for head in heads:
         hit = cell_label(head.text, layout, strict=False)
         rest = head.text.replace("\n", " ")[hit.end:] if hit is not None else "x"
-        if hit is None or _NOTE.sub("", rest).strip():
+        if hit is None or LABEL_NOTE_RE.sub("", rest).strip():
             return None
         under = [c.text.strip() for c in low if head.x0 <= c.mid_x <= head.x1]
         if under:  # a label with nothing under it is a caption beside the others

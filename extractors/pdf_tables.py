@@ -27,6 +27,7 @@ from extractors.model import IndicatorRow, Layout, Period
 from extractors.pdf_grid import Cell
 from extractors.profiles import Role
 from extractors.table_columns import (
+    CELL_ROLES,
     Columns,
     Heading,
     HeadingRow,
@@ -34,10 +35,6 @@ from extractors.table_columns import (
     read_headings,
     with_group_row,
 )
-
-#: Row cells carried into :class:`IndicatorRow` as printed, by role.
-_CELL_ROLES: tuple[Role, ...] = ("target", "operator", "unit", "weight", "remarks",
-                                 "explanation")
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +173,7 @@ def segment_drafts(index: int, segment: Segment, layout: Layout) -> list[Draft]:
                                                            found[0].top)))
                 else:
                     levels.append(("", (index, b, role, "absent", y)))
-            cells = tuple((role, _text(by_col[roles[role]], y)) for role in _CELL_ROLES
+            cells = tuple((role, _text(by_col[roles[role]], y)) for role in CELL_ROLES[1:]
                           if role in roles)
             extra = tuple((columns.spans[i].heading, _text(by_col[i], y))
                           for i in columns.extras(period))

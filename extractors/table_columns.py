@@ -24,6 +24,9 @@ from extractors.profiles import Role
 
 #: The roles whose headings identify an indicator table's column-header row.
 CORE_ROLES: tuple[Role, ...] = ("level1", "level2", "level3", "target")
+#: The roles of a row's cells carried into ``IndicatorRow`` as printed (levels aside).
+CELL_ROLES: tuple[Role, ...] = ("level3", "target", "operator", "unit", "weight", "remarks",
+                                "explanation")
 
 
 @dataclass(frozen=True, slots=True)
