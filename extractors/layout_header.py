@@ -245,8 +245,11 @@ def _blank_out(text: str, start: int, end: int) -> str:
 
 def _place(text: str, start: int, label: str) -> str:
     """``text`` with ``label`` written at ``start`` and a column gap after it; text already
-    there moves right to make room (its values are read relative to the labels on the line)."""
+    there moves right to make room (its values are read relative to the labels on the line);
+    a column gap is kept after text already on the line before ``start``."""
     before, after = text[:start].ljust(start), text[start:]
+    if before.rstrip() and len(before.rstrip()) + 2 > start:  # a label written back just before
+        before = before.rstrip() + "  "
     gap = len(after) - len(after.lstrip())
     need = len(label) + 2
     if gap >= need:
@@ -275,7 +278,10 @@ def join_wrapped_labels(lines: Sequence[Line], layout: Layout) -> list[Line]:
     out = [Line(ln.page, ln.index, ln.text) for ln in lines]
     segs = [_words(ln.text) for ln in out]
     for k in range(len(out)):
-        for a in segs[k]:
+        n = 0
+        while n < len(segs[k]):  # re-read: a label written back here moves what follows it
+            a = segs[k][n]
+            n += 1
             if compact(out[k].text[a.start:a.end]) != compact(a.text):
                 continue  # already taken into a label above
             own = _label_length(a.text, layout)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.layout_header import accepted_hits
+from extractors.layout_header import accepted_hits, join_wrapped_labels
 from extractors.layout_lines import document_lines, line_segments
 from extractors.layout_spans import Extent, Fragment, assign_labels
 from extractors.layout_vertical import RowLines, vertical_model
@@ -161,6 +161,21 @@ def test_header_value_wraps_around_its_label() -> None:
     form = parse_pdftotext_layout(_fixture("s04"))[0]
     assert form.fields["project_name"].split("\n") == ["青少年科技节暨“小小科学", "家”评选活动"]
     assert form.fields["measures"] == ""
+
+
+def test_two_labels_wrapped_on_one_line_are_both_joined() -> None:
+    """``项目资金（万`` / ``元）`` and ``其中：财政拨`` / ``款`` wrapped side by side: joining the
+    first moves the second, which must still be joined, and the two keep a column gap."""
+    lines = document_lines(
+        "         中期资金总额：2597.92          年度资金总额：811.85\n\n"
+        "项目资金（万 其中：财政拨                                730.66\n"
+        "  元）      款\n\n"
+        "项目资金（   其中：财政拨\n"
+        "                                             263.59\n"
+        " 万元）       款\n")
+    joined = [ln.text.split() for ln in join_wrapped_labels(lines, "national")]
+    assert joined[2] == ["项目资金（万元）", "其中：财政拨款", "730.66"]
+    assert joined[6] == ["项目资金（万元）", "其中：财政拨款", "263.59"]
 
 
 # --- properties -----------------------------------------------------------------------
