@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from extractors.model import Form
+from extractors.model import Form, MoneyUnit
+from transforms.values import parse_money
 
 SHARED_TRUTH_FIELDS = {
     "year": "year",
@@ -45,11 +46,12 @@ def key(text: Any) -> str | None:
     return s or None
 
 
-def _money(raw: str | None, unit: str) -> float | None:
+def _money(raw: str | None, unit: MoneyUnit) -> float | None:
+    """Yuan, by the transforms' own rule (a unit printed with the figure wins)."""
     if raw is None or not key(raw):
         return None
-    value = float(key(raw).replace(",", ""))  # type: ignore[union-attr]
-    return round(value * (10000 if unit == "wan_yuan" else 1), 2)
+    value = parse_money(raw, unit)
+    return None if value is None else round(float(value), 2)
 
 
 def _date(raw: str | None) -> str | None:

@@ -1,10 +1,12 @@
-"""Golden files, wave 2, family F1 (申报表, national variants): each sample extracts to
-exactly its truth, the contract's v1 fields and indicator rows (tests/support/truth.py) and
-the v2 fields as the transforms type them (codes, 项目期 and its dates, 中期目标, 上年结转,
+"""Golden files, wave 2: the five families of contract v2 (F1 申报表, F2 项目绩效目标表,
+F3 绩效目标表 with columns beyond the classic four, F4 中期 + 年度 blocks side by side, F5
+stacked blocks), PDFs and ``pdftotext -layout`` exports. Each sample extracts to exactly its
+truth: the contract's v1 fields and indicator rows (tests/support/truth.py), in print order,
+and the v2 fields as the transforms type them (codes, 项目期 and its dates, 中期目标, 上年结转,
 extra_fields without personal data, the indicator rows' period / remarks / explanation /
 extra).
 
-The PDFs and tests/fixtures/wave2/truth.json are copies of shared/samples/wave2 (F1 only).
+tests/fixtures/wave2/ is a copy of shared/samples/wave2 (documents, truth.json, README.md).
 """
 
 from __future__ import annotations
@@ -24,7 +26,21 @@ from transforms.frames import indicator_records, project_record
 WAVE2 = Path(__file__).resolve().parent / "fixtures" / "wave2"
 TRUTH = json.loads((WAVE2 / "truth.json").read_text(encoding="utf-8"))
 DOCS = {Path(d["file"]).name: d for d in TRUTH["documents"]}
-FILES = sorted(WAVE2.glob("*.pdf"))
+FILES = sorted(p for p in WAVE2.iterdir() if p.suffix in (".pdf", ".txt"))
+IDS = [p.name[:5] for p in FILES]
+#: Known misses, each with what goes wrong; strict, so a fix shows up as a failure to update.
+KNOWN = {
+    "w2s07": "F4 -layout export: a level-1/level-2 label centred over rows of three lines "
+             "ties between two groupings at line resolution (issue 8, left open)",
+}
+
+
+def _known(path: Path) -> pytest.MarkDecorator | tuple[()]:
+    reason = KNOWN.get(path.name[:5])
+    return pytest.mark.xfail(reason=reason, strict=True) if reason else ()
+
+
+CASES = [pytest.param(p, id=p.name[:5], marks=_known(p)) for p in FILES]
 
 V2_TEXT = ("unit_code", "supervising_dept_code", "project_attribute", "project_period",
            "long_term_goal")
@@ -70,13 +86,13 @@ def v2_diffs(path: Path, projects: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-def test_every_f1_truth_document_is_shipped() -> None:
+def test_every_truth_document_is_shipped() -> None:
     assert sorted(p.name for p in FILES) == sorted(DOCS)
-    assert {d["layout"] for d in DOCS.values()} == {"F1"}
+    assert {d["layout"] for d in DOCS.values()} == {"F1", "F2", "F3", "F4", "F5"}
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.name[:5] for p in FILES])
-def test_f1_sample_extracts_exactly(path: Path) -> None:
+@pytest.mark.parametrize("path", CASES)
+def test_sample_extracts_exactly(path: Path) -> None:
     truth = DOCS[path.name]
     doc = extract_file(path)
     # planned_start/end come from 项目期 in the transforms (checked by the v2 test below),
@@ -90,14 +106,15 @@ def test_f1_sample_extracts_exactly(path: Path) -> None:
     assert {form.layout for form in doc.forms} == {"national"}
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.name[:5] for p in FILES])
-def test_f1_sample_v2_fields_are_exact(path: Path) -> None:
+@pytest.mark.parametrize("path", CASES)
+def test_sample_v2_fields_are_exact(path: Path) -> None:
     assert v2_diffs(path, DOCS[path.name]["projects"]) == []
 
 
 def test_personal_data_is_never_kept() -> None:
-    """项目负责人及电话 is printed on every w2s01 form; no phone number reaches a field."""
-    phone = re.compile(r"\d{3,4}-\d{7}|1\d{10}")
+    """项目负责人及电话 is printed on every w2s01 form (and 联系电话 elsewhere); no phone number
+    reaches a field."""
+    phone = re.compile(r"(?<!\d)(?:\d{3,4}-\d{7,8}|1[3-9]\d{9})(?!\d)")
     for path in FILES:
         for n, form in enumerate(extract_file(path).forms):
             record = project_record(n, form)
