@@ -20,8 +20,8 @@ from extractors.errors import (
     UnknownLayout,
     Unreadable,
 )
-from extractors.layouts import LABELS, TABLE_COLUMNS, find_title, refused_title
 from extractors.model import ExtractedDocument, Form, SourceFile, TextStyle
+from extractors.vocabulary import LABELS, TABLE_COLUMNS, find_title, refused_title
 
 #: Tried in order after a BOM check: GB18030 is a superset of GBK and GB2312.
 TEXT_ENCODINGS = ("utf-8", "gb18030")
@@ -94,14 +94,14 @@ def _page_count(text: str) -> int:
 def parse_text(text: str, style: TextStyle) -> tuple[int, list[Form]]:
     """``(page_count, forms)`` from decoded text in a known style."""
     if style == "seed":
-        from extractors.text_seed import parse_seed_text
+        from extractors.text.seed import parse_seed_text
 
         return parse_seed_text(text)
     parser: Callable[[str], list[Form]]
     if style == "pdftotext":
-        from extractors.text_pdftotext import parse_pdftotext as parser
+        from extractors.text.pdftotext.forms import parse_pdftotext as parser
     else:
-        from extractors.text_layout import parse_pdftotext_layout as parser
+        from extractors.text.layout.forms import parse_pdftotext_layout as parser
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
     return _page_count(text), parser(text)
 
@@ -147,7 +147,7 @@ def _file_name(uri: str) -> str:
 
 
 def extract_pdf_document(source: SourceFile, data: bytes) -> ExtractedDocument:
-    from extractors.pdf import read_pdf_forms
+    from extractors.pdf.forms import read_pdf_forms
 
     page_count, forms = read_pdf_forms(data, name=_file_name(source.uri))
     if not forms:

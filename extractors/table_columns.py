@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.layouts import (
+from extractors.model import Layout, Period
+from extractors.profiles import Role
+from extractors.vocabulary import (
     PROFILES,
     ColumnRole,
     caption_period,
     column_role,
     is_block_fragment,
 )
-from extractors.model import Layout, Period
-from extractors.profiles import Role
 
 #: The roles whose headings identify an indicator table's column-header row.
 CORE_ROLES: tuple[Role, ...] = ("level1", "level2", "level3", "target")

@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.level_search import SAME_PARAGRAPH, Printed, solve_page
+from extractors.text.pdftotext.level_search import SAME_PARAGRAPH, Printed, solve_page
 
 SH = "shanghai"
 

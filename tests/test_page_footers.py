@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from extractors.files import detect_text_style, parse_text
-from extractors.layouts import is_page_footer
+from extractors.vocabulary import is_page_footer
 from tests.conftest import SAMPLES
 
 FOOTERS = ["共 {n} 页 第 {i} 页", "第 {i} 页 共 {n} 页", "- {i} -", "－ {i} －", "{i}/{n}",

@@ -17,7 +17,7 @@ from extractors.errors import (
     TerminalError,
     UnknownLayout,
 )
-from extractors.pdf import read_pdf_forms
+from extractors.pdf.forms import read_pdf_forms
 from tests import pdf_fixtures as fx
 from tests.bad_files import pdf, text_lines, write_png
 

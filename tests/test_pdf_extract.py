@@ -11,9 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.layouts import compact, is_page_footer
 from extractors.model import Form
-from extractors.pdf import (
+from extractors.pdf.forms import (
     FormChunk,
     Placed,
     build_form,
@@ -22,7 +21,7 @@ from extractors.pdf import (
     read_pdf_forms,
     split_rows,
 )
-from extractors.pdf_grid import (
+from extractors.pdf.grid import (
     Cell,
     Glyph,
     PageGrid,
@@ -34,9 +33,9 @@ from extractors.pdf_grid import (
     line_text,
     squeeze_cjk_spaces,
 )
-from extractors.pdf_header import HeaderRow, cell_label, read_header, row_pairs
-from extractors.pdf_settings import PdfSettings
-from extractors.pdf_tables import (
+from extractors.pdf.header import HeaderRow, cell_label, read_header, row_pairs
+from extractors.pdf.settings import PdfSettings
+from extractors.pdf.tables import (
     Draft,
     Segment,
     aligned,
@@ -45,6 +44,7 @@ from extractors.pdf_tables import (
     read_indicators,
 )
 from extractors.table_columns import Columns, ColumnSpan
+from extractors.vocabulary import compact, is_page_footer
 from tests import pdf_fixtures as fx
 from tests.support.truth import diff_forms, load_truth
 
@@ -500,7 +500,7 @@ def test_settings_are_frozen_and_feed_pdfplumber() -> None:
 _MEASURE = """
 import json, sys
 from pathlib import Path
-from extractors.pdf import read_pdf_forms
+from extractors.pdf.forms import read_pdf_forms
 from tests.support.truth import diff_forms
 pages, forms = read_pdf_forms(Path(sys.argv[1]))
 diffs = diff_forms(forms, json.loads(Path(sys.argv[2]).read_text(encoding="utf-8")))

@@ -5,7 +5,7 @@ lines between blocks)."""
 
 from __future__ import annotations
 
-from extractors.text_pdftotext import parse_pdftotext
+from extractors.text.pdftotext.forms import parse_pdftotext
 
 _GOAL_1 = "项目成果得到有效应用，社会效益和管理效益逐步显现。形成可复制、可推广的工作经验，"
 _GOAL_2 = "为后续年度工作打下良好基础。"
@@ -159,7 +159,7 @@ def test_row_whose_target_follows_a_later_label_waits_for_it() -> None:
 
 
 def test_an_amount_glued_to_the_goal_is_split_and_the_unit_put_back() -> None:
-    from extractors.text_pdftotext import repair_value_kinds
+    from extractors.text.pdftotext.forms import repair_value_kinds
 
     fields = {"overall_goal": "某某区某某中心", "other_funds": "33.05\n目标一。\n目标二。"}
     fixed = repair_value_kinds(fields, "national", unit_label_elsewhere=True)

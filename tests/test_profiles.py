@@ -1,5 +1,5 @@
 """Layout profiles (extractors/profiles/*.toml): what they load, what the loader refuses, and
-that the vocabulary extractors see through :mod:`extractors.layouts` is what it was when it
+that the vocabulary extractors see through :mod:`extractors.vocabulary` is what it was when it
 was written as Python constants."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors import layouts
+from extractors import vocabulary
 from extractors.model import HEADER_FIELDS, Layout
 from extractors.profiles import (
     PROFILE_DIR,
@@ -71,32 +71,32 @@ def test_both_profiles_load_and_are_the_layouts() -> None:
     assert load_profile(SHANGHAI) == profiles["shanghai"]
     assert load_profile(NATIONAL) == profiles["national"]
     assert shipped_profiles() is profiles  # read once
-    assert list(layouts.PROFILES) == ["shanghai", "national"]
+    assert list(vocabulary.PROFILES) == ["shanghai", "national"]
 
 
 def test_titles_and_money_units_are_the_printed_ones() -> None:
-    assert layouts.SHANGHAI_TITLE == "财政项目支出绩效目标表"
-    assert layouts.NATIONAL_TITLE == "项目支出绩效目标表"
-    assert layouts.find_title("财 政 项 目 支 出 绩 效 目 标 表") == "shanghai"
-    assert layouts.find_title("项目支出绩效目标表") == "national"
+    assert vocabulary.SHANGHAI_TITLE == "财政项目支出绩效目标表"
+    assert vocabulary.NATIONAL_TITLE == "项目支出绩效目标表"
+    assert vocabulary.find_title("财 政 项 目 支 出 绩 效 目 标 表") == "shanghai"
+    assert vocabulary.find_title("项目支出绩效目标表") == "national"
     # a place or a year printed before a title; a sentence ending in one is no title
-    assert layouts.find_title("上海市财政项目支出绩效目标表") == "shanghai"
-    assert layouts.find_title("2022年度部门预算项目支出绩效目标申报表") == "national"
-    assert layouts.find_title("请按要求，填写项目支出绩效目标表") is None
-    assert layouts.find_title("项目支出绩效自评表") is None
-    assert layouts.refused_title("2023年度项目支出绩效自评表") == "self_evaluation_table"
-    assert layouts.default_money_unit("shanghai") == "yuan"
-    assert layouts.default_money_unit("national") == "wan_yuan"
+    assert vocabulary.find_title("上海市财政项目支出绩效目标表") == "shanghai"
+    assert vocabulary.find_title("2022年度部门预算项目支出绩效目标申报表") == "national"
+    assert vocabulary.find_title("请按要求，填写项目支出绩效目标表") is None
+    assert vocabulary.find_title("项目支出绩效自评表") is None
+    assert vocabulary.refused_title("2023年度项目支出绩效自评表") == "self_evaluation_table"
+    assert vocabulary.default_money_unit("shanghai") == "yuan"
+    assert vocabulary.default_money_unit("national") == "wan_yuan"
 
 
 def test_labels_are_those_the_extractors_used() -> None:
-    sh = [(lb.text, lb.field, lb.kind) for lb in layouts.LABELS["shanghai"]]
+    sh = [(lb.text, lb.field, lb.kind) for lb in vocabulary.LABELS["shanghai"]]
     assert len(sh) == 18
     assert sh[0] == ("申报单位名称", "unit_name", "short")
     assert ("保证项目实施的制度、措施", "measures", "narrative") in sh
     assert ("本项目上年度市级财政资金使用情况", None, "heading") in sh
     assert sh[-1] == ("同名项目上年预算执行数", "prior_year_executed", "money")
-    nat = [(lb.text, lb.field, lb.kind) for lb in layouts.LABELS["national"]]
+    nat = [(lb.text, lb.field, lb.kind) for lb in vocabulary.LABELS["national"]]
     # the Ministry's own labels, in print order, then its variants' among them
     own = [("项目名称", "project_name", "short"), ("主管部门", "supervising_dept", "short"),
            ("实施单位", "unit_name", "short"), ("项目期", "project_period", "short"),
@@ -110,47 +110,47 @@ def test_labels_are_those_the_extractors_used() -> None:
     assert ("主管部门编码", "supervising_dept_code", "short") in nat
     assert ("中期资金总额", "mid_term_budget", "money") in nat
     assert ("项目申报的可行性", None, "extra") in nat
-    assert {lb.text for lb in layouts.LABELS["national"] if lb.kind == "personal"} == {
+    assert {lb.text for lb in vocabulary.LABELS["national"] if lb.kind == "personal"} == {
         "项目负责人", "联系电话"}
-    assert all(lb.layout == layout for layout, lbs in layouts.LABELS.items() for lb in lbs)
-    assert all(lb.field in HEADER_FIELDS for lbs in layouts.LABELS.values() for lb in lbs
+    assert all(lb.layout == layout for layout, lbs in vocabulary.LABELS.items() for lb in lbs)
+    assert all(lb.field in HEADER_FIELDS for lbs in vocabulary.LABELS.values() for lb in lbs
                if lb.field is not None)
     # a unit may follow every money label and the national 项目资金 heading, nothing else
-    suffixed = {lb.text for lbs in layouts.LABELS.values() for lb in lbs if lb.unit_suffix}
-    money = {lb.text for lbs in layouts.LABELS.values() for lb in lbs if lb.kind == "money"}
+    suffixed = {lb.text for lbs in vocabulary.LABELS.values() for lb in lbs if lb.unit_suffix}
+    money = {lb.text for lbs in vocabulary.LABELS.values() for lb in lbs if lb.kind == "money"}
     assert suffixed == money | {"项目资金"}
 
 
 def test_unit_after_the_funds_heading_is_read() -> None:
-    (hit,) = layouts.find_labels("项 目 资 金（万元）", "national")
+    (hit,) = vocabulary.find_labels("项 目 资 金（万元）", "national")
     assert hit.label.text == "项目资金"
     assert hit.money_unit == "wan_yuan"
-    (hit,) = layouts.find_labels("项目总预算(元):100", "shanghai")
+    (hit,) = vocabulary.find_labels("项目总预算(元):100", "shanghai")
     assert hit.money_unit == "yuan"
 
 
 def test_table_columns_and_taxonomies_are_those_the_extractors_used() -> None:
-    assert layouts.TABLE_COLUMNS == {
+    assert vocabulary.TABLE_COLUMNS == {
         "shanghai": ("一级目标", "二级目标", "三级目标", "指标目标值"),
         "national": ("一级指标", "二级指标", "三级指标", "指标值"),
     }
-    assert [layouts.column_header_index(h, "national") for h in
+    assert [vocabulary.column_header_index(h, "national") for h in
             ("一级指标", "二级指标", "三 级 指 标", "指标值", "备注")] == [0, 1, 2, 3, None]
-    assert layouts.column_role("指标值（中期）", "national") == layouts.ColumnRole("target",
+    assert vocabulary.column_role("指标值（中期）", "national") == vocabulary.ColumnRole("target",
                                                                               "mid_term")
-    assert layouts.column_role("计量单位", "national") == layouts.ColumnRole("unit")
-    assert layouts.column_role("指标值（明年）", "national") is None
-    assert layouts.block_period("长期绩效指标", "national") == "long_term"
-    assert layouts.block_period("长 期 绩", "national") == "long_term"  # cut by a page break
-    assert layouts.block_period("效指标", "national") is None  # ... its continuation
-    assert layouts.LEVEL1 == {
+    assert vocabulary.column_role("计量单位", "national") == vocabulary.ColumnRole("unit")
+    assert vocabulary.column_role("指标值（明年）", "national") is None
+    assert vocabulary.block_period("长期绩效指标", "national") == "long_term"
+    assert vocabulary.block_period("长 期 绩", "national") == "long_term"  # cut by a page break
+    assert vocabulary.block_period("效指标", "national") is None  # ... its continuation
+    assert vocabulary.LEVEL1 == {
         "shanghai": ("投入与管理", "产出目标", "效果目标", "影响力目标"),
         "national": ("产出指标", "成本指标", "效益指标", "满意度指标"),
     }
-    assert list(layouts.LEVEL2["shanghai"]) == list(layouts.LEVEL1["shanghai"])
-    assert layouts.LEVEL2["shanghai"]["效果目标"] == (
+    assert list(vocabulary.LEVEL2["shanghai"]) == list(vocabulary.LEVEL1["shanghai"])
+    assert vocabulary.LEVEL2["shanghai"]["效果目标"] == (
         "社会效益", "经济效益", "生态效益", "可持续影响", "服务对象满意度")
-    assert layouts.LEVEL2["national"] == {
+    assert vocabulary.LEVEL2["national"] == {
         "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
         "成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标"),
         "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
@@ -267,7 +267,7 @@ def test_a_family_needs_distinct_titles(tmp_path: Path) -> None:
 
 # -- matching: a profile's labels survive what printing does to them -----------------------
 
-_ALL_LABELS = [(layout, lb) for layout, lbs in layouts.LABELS.items() for lb in lbs]
+_ALL_LABELS = [(layout, lb) for layout, lbs in vocabulary.LABELS.items() for lb in lbs]
 _GAPS = st.sampled_from(["", " ", "  ", "\u3000", "\u00a0", "\t"])
 
 
@@ -275,7 +275,7 @@ _GAPS = st.sampled_from(["", " ", "  ", "\u3000", "\u00a0", "\t"])
 @given(pick=st.sampled_from(_ALL_LABELS), data=st.data(),
        colon=st.sampled_from(["", "：", ":", " ：", "\u3000:"]),
        value=st.sampled_from(["", "某某", " 12.5"]))
-def test_spaced_and_full_width_labels_still_match(pick: tuple[Layout, layouts.Label],
+def test_spaced_and_full_width_labels_still_match(pick: tuple[Layout, vocabulary.Label],
                                                   data: st.DataObject, colon: str,
                                                   value: str) -> None:
     layout, label = pick
@@ -283,7 +283,7 @@ def test_spaced_and_full_width_labels_still_match(pick: tuple[Layout, layouts.La
     gaps = [data.draw(_GAPS) for _ in chars[1:]]
     printed = chars[0] + "".join(g + ch for g, ch in zip(gaps, chars[1:], strict=True))
     line = printed + colon + value
-    hit = layouts.label_at_start(line, layout)
+    hit = vocabulary.label_at_start(line, layout)
     assert hit is not None and hit.label == label
     assert line[hit.end:].strip() == value.strip()
 

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.layout_header import accepted_hits, join_wrapped_labels
-from extractors.layout_lines import document_lines, line_segments
-from extractors.layout_spans import Extent, Fragment, assign_labels
-from extractors.layout_vertical import RowLines, vertical_model
-from extractors.layouts import is_page_footer as is_footer
-from extractors.text_layout import parse_pdftotext_layout
+from extractors.text.layout.forms import parse_pdftotext_layout
+from extractors.text.layout.header import accepted_hits, join_wrapped_labels
+from extractors.text.layout.lines import document_lines, line_segments
+from extractors.text.layout.spans import Extent, Fragment, assign_labels
+from extractors.text.layout.vertical import RowLines, vertical_model
+from extractors.vocabulary import is_page_footer as is_footer
 from tests.support.truth import diff_forms, load_truth
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -243,7 +243,7 @@ def test_rows_survive_trailing_blank_lines_on_pages(stem: str, blanks: int) -> N
 def test_name_after_a_wide_label_is_found_under_padding() -> None:
     """pdftotext -layout pads text that follows CJK characters too little: the name after a
     level-1 label starts columns left of the level-3 column, but a target follows it."""
-    from extractors.layout_table import page_table
+    from extractors.text.layout.table import page_table
 
     text = ("        一级指标      二级指标              三级指标             指标值\n"
             "                                 服务对象满意度       88%-95%\n"

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.level_inference import infer_levels
-from extractors.pdftotext_stream import Line, split_lines
-from extractors.pdftotext_table import LabelLine, Row, pair_cells, parse_table
-from extractors.text_pdftotext import _split_forms, parse_pdftotext
+from extractors.text.pdftotext.forms import _split_forms, parse_pdftotext
+from extractors.text.pdftotext.level_inference import infer_levels
+from extractors.text.pdftotext.stream import Line, split_lines
+from extractors.text.pdftotext.table import LabelLine, Row, pair_cells, parse_table
 from tests.support.truth import diff_forms, key, load_truth
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.text_seed import parse_seed_text, text_to_lines
+from extractors.text.seed import parse_seed_text, text_to_lines
 from tests.conftest import SAMPLES
 
 FORM = """财政项目支出绩效目标表

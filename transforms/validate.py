@@ -21,8 +21,8 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from extractors.layouts import LABELS
 from extractors.model import Form
+from extractors.vocabulary import LABELS
 from transforms.frames import forms_to_frames
 from transforms.quarantine import QuarantineEntry
 from transforms.schemas import (

@@ -6,7 +6,7 @@ amounts are in when no label says, its header labels (each with the canonical fi
 of its indicator table and the role of each column, and the fixed level-1/level-2 taxonomy
 in the order the template prints it. Never words of sample content.
 
-This module is the only place that reads profile files; :mod:`extractors.layouts` builds its
+This module is the only place that reads profile files; :mod:`extractors.vocabulary` builds its
 vocabulary from :func:`shipped_profiles`. Every file is validated when it is loaded: an
 unknown key, canonical field, kind, role or period, an empty list or taxonomy, or a label or
 heading given twice raises a :class:`ValueError` naming the file, the key and the bad value.

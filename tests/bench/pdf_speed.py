@@ -1,8 +1,8 @@
 """Pages per second of the PDF reader against bare pdfplumber ``extract_tables()``.
 
-Issue 8 asks that :func:`extractors.pdf.read_pdf_forms` read at least 0.9× the pages per second
-of bare pdfplumber on the same pages, one core. This script measures both in one process, pinned
-to one core, on the same files::
+Issue 8 asks that :func:`extractors.pdf.forms.read_pdf_forms` read at least 0.9× the pages per
+second of bare pdfplumber on the same pages, one core. This script measures both in one process,
+pinned to one core, on the same files::
 
     .venv/bin/python -m tests.bench.pdf_speed                        # samples/docs
     .venv/bin/python -m tests.bench.pdf_speed --repeat 7 tests/corpus/holdout/docs
@@ -17,7 +17,7 @@ hits both alike; the best pass of each is reported (the least disturbed), with t
 Files either path refuses (damaged, scans, no target table) are left out of both.
 
 ``--check`` instead compares, page by page, the glyphs and cell boxes the reader copies
-(``extractors.pdf_pages._copy_page``, which skips pdfplumber's char dicts) with those of the
+(``extractors.pdf.pages._copy_page``, which skips pdfplumber's char dicts) with those of the
 plain pdfplumber way (``page.dedupe_chars(...).chars`` and ``.find_tables(...)``): they must be
 equal, float for float.
 """
@@ -40,8 +40,8 @@ from typing import Any
 import pdfplumber
 
 from extractors import pdf_pages
-from extractors.pdf import read_pdf_forms
-from extractors.pdf_settings import PdfSettings
+from extractors.pdf.forms import read_pdf_forms
+from extractors.pdf.settings import PdfSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = ROOT / "samples" / "docs"

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from extractors.layout_lines import Line, Segment, line_segments
-from extractors.layouts import (
+from extractors.model import Extra, Layout, MoneyUnit
+from extractors.text.layout.lines import Line, Segment, line_segments
+from extractors.vocabulary import (
     LABEL_NOTE_RE,
     MONEY_NOTE_RE,
     FieldValues,
@@ -28,7 +29,6 @@ from extractors.layouts import (
     money_note,
     unknown_label,
 )
-from extractors.model import Extra, Layout, MoneyUnit
 
 _GAP_BEFORE = re.compile(r"(?:^\s*|\s{2,})$")
 _GAP_AFTER = re.compile(r"^(?:\s{2,}|\s*$)")

@@ -16,17 +16,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from extractors.layout_lines import Line, Segment, line_segments
-from extractors.layout_spans import Extent, Fragment, assign_labels
-from extractors.layout_vertical import RowLines, VerticalModel, vertical_model
-from extractors.layouts import (
+from extractors.model import IndicatorRow, Layout
+from extractors.text.layout.lines import Line, Segment, line_segments
+from extractors.text.layout.spans import Extent, Fragment, assign_labels
+from extractors.text.layout.vertical import RowLines, VerticalModel, vertical_model
+from extractors.vocabulary import (
     LABELS,
     column_header_index,
     compact,
     is_known_level2,
     is_level1,
 )
-from extractors.model import IndicatorRow, Layout
 
 _TABLE_HEADING = re.compile(r"\d{4}年绩效目标")
 _CLUSTER_GAP = 3.0  # character columns between the level-1 and level-2 label centres

@@ -2,7 +2,8 @@
 
 In default mode every table cell is a text block of its own, so the table arrives as a stream
 of blocks: level-3 name, target, level-3 name, target, ... with the merged level-1/level-2
-labels wherever pdftotext's reading order put them (see :mod:`extractors.level_inference`).
+labels wherever pdftotext's reading order put them (see
+:mod:`extractors.text.pdftotext.level_inference`).
 This module separates label lines from cell lines and pairs cells into rows. Pairing is a
 small dynamic programme over roles (new level-3 cell / target / wrapped continuation) because
 pdftotext sometimes merges the targets of two adjacent rows into one block, or prints a
@@ -19,9 +20,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from extractors.layouts import LEVEL1, LEVEL2, column_header_index, compact
 from extractors.model import Layout
-from extractors.pdftotext_stream import Line
+from extractors.text.pdftotext.stream import Line
+from extractors.vocabulary import LEVEL1, LEVEL2, column_header_index, compact
 
 LabelLevel = Literal[1, 2]
 

@@ -6,11 +6,11 @@ The chain, each step a small function over plain data (only the first touches th
     page_blocks       PageGrid -> tables and lines in print order, with their page
     group_forms       blocks -> one chunk per form, cut at each printed title
     split_rows        chunk -> header rows | indicator-table segments (cut at the column heads)
-    read_header       header rows -> fields            (extractors.pdf_header)
-    read_indicators   segments -> IndicatorRow rows    (extractors.pdf_tables)
+    read_header       header rows -> fields            (extractors.pdf.header)
+    read_indicators   segments -> IndicatorRow rows    (extractors.pdf.tables)
 
 Forms are found by their printed title, tables by their ruling, fields by the shared label
-vocabulary of :mod:`extractors.layouts`; nothing here knows a sample's words or counts.
+vocabulary of :mod:`extractors.vocabulary`; nothing here knows a sample's words or counts.
 """
 
 from __future__ import annotations
@@ -20,7 +20,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.errors import NotATargetTable, NoTextLayer, NoUnicodeMap, UnknownLayout
-from extractors.layouts import (
+from extractors.model import Form, Layout, Period
+from extractors.pdf.grid import Cell, PageGrid, TableGrid, TextLine
+from extractors.pdf.header import HeaderRow, read_header
+from extractors.pdf.pages import PdfInput, iter_page_grids
+from extractors.pdf.settings import PdfSettings
+from extractors.pdf.tables import (
+    Segment,
+    aligned,
+    header_columns,
+    is_group_cells,
+    read_indicators,
+    with_group_cells,
+)
+from extractors.table_columns import Columns
+from extractors.vocabulary import (
     TABLE_HEADING_RE,
     block_period,
     default_money_unit,
@@ -31,20 +45,6 @@ from extractors.layouts import (
     refused_title,
     title_year,
 )
-from extractors.model import Form, Layout, Period
-from extractors.pdf_grid import Cell, PageGrid, TableGrid, TextLine
-from extractors.pdf_header import HeaderRow, read_header
-from extractors.pdf_pages import PdfInput, iter_page_grids
-from extractors.pdf_settings import PdfSettings
-from extractors.pdf_tables import (
-    Segment,
-    aligned,
-    header_columns,
-    is_group_cells,
-    read_indicators,
-    with_group_cells,
-)
-from extractors.table_columns import Columns
 
 __all__ = ["PdfSettings", "read_pdf_forms"]
 

@@ -1,7 +1,7 @@
 """A form's header block: label cells paired with the value cells to their right.
 
 The header is a ruled table of label/value cells. Which cell is a label is decided by the shared
-vocabulary (:mod:`extractors.layouts`), never by position, so extra or reordered rows, spaced or
+vocabulary (:mod:`extractors.vocabulary`), never by position, so extra or reordered rows, spaced or
 half-width labels and a missing colon all read the same. A value is kept as printed, wrapped
 lines joined by ``"\\n"``.
 """
@@ -12,7 +12,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.layouts import (
+from extractors.model import Extra, Layout, MoneyUnit
+from extractors.pdf.grid import Cell
+from extractors.vocabulary import (
     LABEL_NOTE_RE,
     MONEY_NOTE_RE,
     FieldValues,
@@ -23,8 +25,6 @@ from extractors.layouts import (
     money_note,
     unknown_label,
 )
-from extractors.model import Extra, Layout, MoneyUnit
-from extractors.pdf_grid import Cell
 
 _COLONS = ("：", ":")
 

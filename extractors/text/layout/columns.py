@@ -9,7 +9,7 @@ the column whose heading centre is nearest to its own (pdftotext prints a cell's
 cell is, the heading centred over it). A printed row is a run of non-blank lines (ruled rows
 leave a blank line between them); a run holding two lines that each print a level-3 name and a
 target is two rows. Merged level cells are assigned by their vertical centring
-(:func:`extractors.layout_spans.assign_labels`), which reads labels repeated on every row the
+(:func:`extractors.text.layout.spans.assign_labels`), which reads labels repeated on every row the
 same way. A block heading printed beside the table (``长期绩效指标``, one character per line)
 gives the period of the rows below its column-header row.
 """
@@ -21,15 +21,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from extractors.layout_lines import Line, line_segments
-from extractors.layout_spans import Extent, Fragment, assign_labels
-from extractors.layouts import (
-    block_period,
-    caption_period,
-    is_block_fragment,
-    is_known_level2,
-    is_level1,
-)
 from extractors.model import IndicatorRow, Layout, Period
 from extractors.profiles import Role
 from extractors.table_columns import (
@@ -40,6 +31,15 @@ from extractors.table_columns import (
     heading_role,
     read_headings,
     with_group_row,
+)
+from extractors.text.layout.lines import Line, line_segments
+from extractors.text.layout.spans import Extent, Fragment, assign_labels
+from extractors.vocabulary import (
+    block_period,
+    caption_period,
+    is_block_fragment,
+    is_known_level2,
+    is_level1,
 )
 
 

@@ -16,7 +16,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from extractors.layouts import (
+from extractors.model import Form, IndicatorRow, Layout, MoneyUnit
+from extractors.vocabulary import (
     LEVEL1,
     LEVEL2,
     TABLE_COLUMNS,
@@ -29,7 +30,6 @@ from extractors.layouts import (
     is_page_footer,
     label_at_start,
 )
-from extractors.model import Form, IndicatorRow, Layout, MoneyUnit
 
 _PAGE_START = re.compile(r"^ (?=[^ \t\u3000])")
 #: Words a target may start with that a stray space can cut off from its number.

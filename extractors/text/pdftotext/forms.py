@@ -5,17 +5,17 @@ header label and its value are usually separate paragraphs (value after label), 
 columns of a form may interleave: a wrapped value can have the next label printed between its
 lines, a label vertically centred beside a long value can come after the value's first line,
 and the national template prints ``年度总体目标`` long before its text. The header parser
-follows the labels (``layouts.find_labels``) and applies three rules for those cases, each
+follows the labels (``vocabulary.find_labels``) and applies three rules for those cases, each
 justified by the block structure (see :func:`_assign_text`).
 
-The indicator table is split into rows by :mod:`extractors.pdftotext_table`; the merged
+The indicator table is split into rows by :mod:`extractors.text.pdftotext.table`; the merged
 level-1/level-2 labels, which default mode prints away from their rows, are assigned by
-:mod:`extractors.level_inference` (its docstring says how, and how exactly).
+:mod:`extractors.text.pdftotext.level_inference` (its docstring says how, and how exactly).
 
 Development results against ``samples/truth.json`` (s03, s07 and the pdftotext outputs of
 s01, s05, s06, s10; 15 forms, 292 indicator rows): every header field right; level-3 name,
 target and page right for 292/292 rows; level 1 and level 2 both right for 248/292 (84.9%),
-with no sample vocabulary (:mod:`extractors.level_inference` has the figures).
+with no sample vocabulary (:mod:`extractors.text.pdftotext.level_inference` has the figures).
 """
 
 from __future__ import annotations
@@ -25,7 +25,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from extractors.layouts import (
+from extractors.model import Form, IndicatorRow, Layout, MoneyUnit
+from extractors.text.pdftotext.level_inference import infer_levels
+from extractors.text.pdftotext.stream import Line, split_lines
+from extractors.text.pdftotext.table import parse_table
+from extractors.vocabulary import (
     TABLE_HEADING_RE,
     LabelHit,
     column_header_index,
@@ -35,10 +39,6 @@ from extractors.layouts import (
     find_title,
     find_year,
 )
-from extractors.level_inference import infer_levels
-from extractors.model import Form, IndicatorRow, Layout, MoneyUnit
-from extractors.pdftotext_stream import Line, split_lines
-from extractors.pdftotext_table import parse_table
 
 _MONEY_RE = re.compile(r"^[-+]?[0-9][0-9,]*(\.[0-9]+)?$")
 _SENTENCE_END = ("。", "；", ";", ".")

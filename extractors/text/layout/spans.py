@@ -4,7 +4,7 @@ A merged cell prints its label vertically centred over the rows it spans (over t
 them on the page, when the cell crosses a page break). With rows as bands ``[top, bottom]``
 and a label as the positions of its first and last line (more than one when the label
 wraps), a label covering rows ``r..s`` satisfies ``top(r) + bottom(s) == first + last``
-(positions from :mod:`extractors.layout_vertical`). Labels and rows are both in vertical
+(positions from :mod:`extractors.text.layout.vertical`). Labels and rows are both in vertical
 order, so the cover is a partition of the rows into consecutive groups, one per label,
 found by dynamic programming (least total centring error); rows above the first label on a
 continuation page keep the label carried over from the previous page.

@@ -3,8 +3,9 @@
 -layout keeps the page geometry as character columns and line positions, so this parser
 reads the forms the way the PDF extractor does, only on a character grid: a form starts at
 its title, its header block runs to the indicator table, and the table runs to the next
-title. The header is in :mod:`extractors.layout_header`, the table in
-:mod:`extractors.layout_table`, the merged-cell geometry in :mod:`extractors.layout_spans`.
+title. The header is in :mod:`extractors.text.layout.header`, the table in
+:mod:`extractors.text.layout.table`, the merged-cell geometry in
+:mod:`extractors.text.layout.spans`.
 """
 
 from __future__ import annotations
@@ -12,16 +13,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import groupby
 
-from extractors.layout_columns import (
+from extractors.model import Form, Layout
+from extractors.text.layout.columns import (
     HeaderBlock,
     LayoutColumnSettings,
     read_header_at,
     read_layout_table,
 )
-from extractors.layout_header import parse_header
-from extractors.layout_lines import Line, document_lines
-from extractors.layout_table import is_column_header, is_table_heading, table_rows
-from extractors.layouts import (
+from extractors.text.layout.header import parse_header
+from extractors.text.layout.lines import Line, document_lines
+from extractors.text.layout.table import is_column_header, is_table_heading, table_rows
+from extractors.vocabulary import (
     default_money_unit,
     default_period,
     find_title,
@@ -30,7 +32,6 @@ from extractors.layouts import (
     refused_title,
     title_year,
 )
-from extractors.model import Form, Layout
 
 _YEAR_LOOKAHEAD = 3
 _COLUMNS = LayoutColumnSettings()
@@ -70,7 +71,7 @@ def _year(lines: Sequence[Line]) -> tuple[str | None, int]:
 
 def _table_start(lines: Sequence[Line], layout: Layout) -> tuple[int, HeaderBlock | None]:
     """Where the indicator table starts, and its column-header row as the heading-anchored
-    reader (:mod:`extractors.layout_columns`) reads it, if it can."""
+    reader (:mod:`extractors.text.layout.columns`) reads it, if it can."""
     for i, line in enumerate(lines):
         found = read_header_at(lines, i, layout, _COLUMNS)
         if found is not None:

@@ -23,7 +23,7 @@ paragraph breaks and places. The score, compared in order: the order and paragra
 observations a partition fails to predict; on national pages, the labels it puts away from
 where they were printed; the sum of squared group sizes (the most even sizes win). Nothing a
 row says is used: only the print (positions, order, paragraphs) and the template's fixed
-level-1/level-2 taxonomy and its order (``layouts.LEVEL1``/``LEVEL2``), never words of
+level-1/level-2 taxonomy and its order (``vocabulary.LEVEL1``/``LEVEL2``), never words of
 sample content. Pruned by the best score found so far (every term only grows; the rows left
 add at least the squares of an even split), and bounded by a node budget so a pathological
 page cannot stall a run.
@@ -35,8 +35,8 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from extractors.layouts import LEVEL2, compact
 from extractors.model import Layout
+from extractors.vocabulary import LEVEL2, compact
 
 Levels = tuple[str | None, str | None]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extractors.layouts import compact, is_page_footer
+from extractors.vocabulary import compact, is_page_footer
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,17 +26,17 @@ two deferred labels in one paragraph but far apart or in two paragraphs but clos
 out of print order, runs against the template's level-1/level-2 order) plus a small prior
 for even group sizes. The state is (rows used, labels used from each queue, start of the
 previous run), so a page costs O(rows² · labels) — milliseconds. Level 1 follows from the
-taxonomy (``layouts.LEVEL2``: a level-2 label's parent); rows at the top of a continuation
+taxonomy (``vocabulary.LEVEL2``: a level-2 label's parent); rows at the top of a continuation
 page with no label of their own continue the previous page's last group (a merged cell
 spanning the page break).
 
 The DP's answer is then only the incumbent of an exact search
-(:mod:`extractors.level_search`): branch and bound over every partition, minimising the
-observations it fails to predict under the measured model (column-wise top-to-bottom order,
-print-adjacent labels top to bottom whatever their level, same paragraph exactly when
-centres are 1–3 pitches apart); then, on national pages, the labels put away from the rows
-they were printed among; then the most even sizes. National pages stack their level-2
-groups in the template's level-1 order.
+(:mod:`extractors.text.pdftotext.level_search`): branch and bound over every partition,
+minimising the observations it fails to predict under the measured model (column-wise
+top-to-bottom order, print-adjacent labels top to bottom whatever their level, same
+paragraph exactly when centres are 1–3 pitches apart); then, on national pages, the labels
+put away from the rows they were printed among; then the most even sizes. National pages
+stack their level-2 groups in the template's level-1 order.
 
 No sample vocabulary (issue 8): neither step looks at what a row says. Only the print
 (positions, order, paragraphs), the template's fixed level-1/level-2 taxonomy and its order
@@ -61,10 +61,10 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.layouts import LEVEL1, LEVEL2
-from extractors.level_search import Printed, solve_page
 from extractors.model import Layout
-from extractors.pdftotext_table import LabelLine, Row
+from extractors.text.pdftotext.level_search import Printed, solve_page
+from extractors.text.pdftotext.table import LabelLine, Row
+from extractors.vocabulary import LEVEL1, LEVEL2
 
 Levels = tuple[str | None, str | None]
 

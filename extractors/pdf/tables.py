@@ -2,7 +2,7 @@
 from block headings and column markers, and the stitching of a table over several pages.
 
 A table is read as *segments* (its part on one page). Every column of the header row gets the
-role its printed heading has in the profile (:func:`extractors.layouts.column_role`): levels,
+role its printed heading has in the profile (:func:`extractors.vocabulary.column_role`): levels,
 target, operator, unit, weight, remarks, explanation; a heading the profile does not know is
 kept as an ``extra`` column. Headings marked with a period (``三级指标（中期）``) form a
 *column block* of that period; a template that prints two blocks side by side yields two rows
@@ -22,9 +22,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby, pairwise
 
-from extractors.layouts import block_period, is_block_fragment
 from extractors.model import IndicatorRow, Layout, Period
-from extractors.pdf_grid import Cell
+from extractors.pdf.grid import Cell
 from extractors.profiles import Role
 from extractors.table_columns import (
     CELL_ROLES,
@@ -35,6 +34,7 @@ from extractors.table_columns import (
     read_headings,
     with_group_row,
 )
+from extractors.vocabulary import block_period, is_block_fragment
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from extractors.layouts import is_page_footer
-from extractors.pdf_settings import PdfSettings
+from extractors.pdf.settings import PdfSettings
+from extractors.vocabulary import is_page_footer
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom (pdfplumber's orientation)
 

@@ -44,8 +44,8 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
 
 from extractors.errors import CorruptPdf, EncryptedPdf
-from extractors.pdf_grid import Box, Glyph, PageGrid, build_page
-from extractors.pdf_settings import PdfSettings
+from extractors.pdf.grid import Box, Glyph, PageGrid, build_page
+from extractors.pdf.settings import PdfSettings
 
 _Rows = list[list[Box | None]]
 

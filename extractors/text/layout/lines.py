@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from extractors.layouts import is_page_footer
+from extractors.vocabulary import is_page_footer
 
 #: A run of text in which no two whitespace characters follow each other: one stray space
 #: inside a name is not a column gap, two or more are.
