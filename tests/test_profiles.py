@@ -227,6 +227,8 @@ BAD: list[tuple[str, str, str, str]] = [
     ("unsupported schema", "schema = 1", "schema = 2", "schema"),
     ("name not the stem", 'name = "variant"', 'name = "other"', "name"),
     ("missing section", "[levels]\nlevel1", "[tiers]\nlevel1", "tiers"),
+    ("personal data words not a list", "schema = 1", 'schema = 1\npersonal_data_words = "电话"',
+     "personal_data_words"),
 ]
 
 
@@ -241,6 +243,13 @@ def test_invalid_profile_is_refused_naming_file_and_key(tmp_path: Path, old: str
     message = str(info.value)
     assert message.startswith(f"{path}: ")
     assert f": {key}:" in message or f": {key}." in message
+
+
+def test_personal_data_words_come_from_the_profiles() -> None:
+    assert {"负责人", "电话"} <= set(vocabulary.PERSONAL_DATA_WORDS)
+    assert vocabulary.is_personal_label("项目负责人及电话")
+    assert vocabulary.is_personal_label("联 系 电 话")
+    assert not vocabulary.is_personal_label("项目来源")
 
 
 def test_bad_value_is_named(tmp_path: Path) -> None:

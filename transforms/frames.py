@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from extractors.model import Extra, Form
+from extractors.vocabulary import is_personal_label
 from transforms.quarantine import QuarantineEntry
 from transforms.targets import normalise_target
 from transforms.text import join_cell, join_paragraphs, key
@@ -46,9 +47,6 @@ INDICATOR_COLUMNS = (
     "target_operator", "target_value", "target_value_high", "target_unit", "target_text",
     "weight", "remarks", "explanation", "extra", "source_page",
 )
-#: Contract v2: personal data (项目负责人 names, 联系电话 numbers) is never loaded, not even in
-#: ``extra_fields``: a printed label holding one of these words is dropped.
-PERSONAL_DATA_LABELS = ("负责人", "联系人", "经办人", "填报人", "电话", "手机", "邮箱", "身份证")
 
 
 @dataclass
@@ -120,7 +118,7 @@ def extra_dict(extra: Extra) -> dict[str, str]:
     out: dict[str, str] = {}
     for label, value in extra:
         name = (join_cell(label) or "").rstrip(":：")
-        if name and not any(word in name for word in PERSONAL_DATA_LABELS):
+        if name and not is_personal_label(name):  # contract v2: never loaded
             out[name] = join_cell(value) or ""
     return out
 

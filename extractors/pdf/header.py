@@ -12,12 +12,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from extractors.header_fields import FieldValues
 from extractors.model import Extra, Layout, MoneyUnit
 from extractors.pdf.grid import Cell
 from extractors.vocabulary import (
     LABEL_NOTE_RE,
     MONEY_NOTE_RE,
-    FieldValues,
     LabelHit,
     compact,
     is_sign_off_blank,

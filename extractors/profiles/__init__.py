@@ -22,6 +22,8 @@ Schema (``schema = 1``; every key not marked optional is required)::
     [refused_titles]                  # optional: a quarantine reason → title regexes of
     self_evaluation_table = ["…"]     # tables of the family that are no target tables
     money_unit = "yuan"               # yuan | wan_yuan: when no label prints （元）/（万元）
+    personal_data_words = ["电话"]     # optional: a printed label or column heading holding
+                                      # one of these words holds personal data: never kept
 
     [[labels]]                        # header labels, in print order (at least one)
     text = "项目名称"
@@ -160,6 +162,8 @@ class Profile:
     title_patterns: tuple[re.Pattern[str], ...] = ()
     #: Quarantine reason → regexes of titles of tables that are not target tables
     refused_titles: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = ()
+    #: Words marking a printed label or column heading as personal data (never kept)
+    personal_data_words: tuple[str, ...] = ()
 
     def level2_map(self) -> dict[str, tuple[str, ...]]:
         return dict(self.level2)
@@ -333,7 +337,8 @@ def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
     """A validated :class:`Profile` from parsed TOML; errors name ``source``."""
     c = _Checker(source)
     c.keys(data, "", ("schema", "name", "titles", "money_unit", "labels", "indicators",
-                      "levels"), ("description", "title_patterns", "refused_titles"))
+                      "levels"), ("description", "title_patterns", "refused_titles",
+                                   "personal_data_words"))
     if data["schema"] != SCHEMA_VERSION or isinstance(data["schema"], bool):
         raise c.fail("schema", f"unsupported schema version (expected {SCHEMA_VERSION})",
                      data["schema"])
@@ -357,6 +362,8 @@ def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
         description=description,
         title_patterns=_patterns(c, data.get("title_patterns", []), "title_patterns"),
         refused_titles=_refused(c, data.get("refused_titles", {})),
+        personal_data_words=(c.texts(data["personal_data_words"], "personal_data_words")
+                             if "personal_data_words" in data else ()),
     )
 
 

@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from extractors.header_fields import FieldValues
 from extractors.model import Extra, Layout, MoneyUnit
 from extractors.text.layout.lines import Line, Segment, line_segments
 from extractors.vocabulary import (
     LABEL_NOTE_RE,
     MONEY_NOTE_RE,
-    FieldValues,
     Label,
     LabelHit,
     compact,
