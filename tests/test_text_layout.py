@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from extractors.text.layout.columns import join_known
 from extractors.text.layout.forms import parse_pdftotext_layout
 from extractors.text.layout.header import accepted_hits, join_wrapped_labels
 from extractors.text.layout.lines import document_lines, line_segments
@@ -176,6 +177,24 @@ def test_two_labels_wrapped_on_one_line_are_both_joined() -> None:
     joined = [ln.text.split() for ln in join_wrapped_labels(lines, "national")]
     assert joined[2] == ["项目资金（万元）", "其中：财政拨款", "730.66"]
     assert joined[6] == ["项目资金（万元）", "其中：财政拨款", "263.59"]
+
+
+def test_a_line_opening_with_a_noted_label_and_its_value_is_a_label() -> None:
+    hits = accepted_hits("填报单位（盖章）：某某服务中心                      单位：万元",
+                         "national")
+    assert [(h.label.text, h.label.kind) for h in hits] == [("填报单位(盖章)", "extra")]  # NFKC
+    assert accepted_hits("  具体措施如下：一是加强管理", "national") == []  # a narrative
+
+
+def test_label_pieces_on_consecutive_lines_join_when_together_known() -> None:
+    def known(text: str) -> bool:
+        return text in ("产出指标", "数量指标")
+
+    frags = [Fragment(1, "产出指", 2.0), Fragment(2, "标", 4.0), Fragment(4, "产出指", 8.0),
+             Fragment(5, "标", 10.0), Fragment(6, "数量指标", 12.0)]
+    joined = join_known(frags, known)
+    assert [(f.text, f.y, f.slack) for f in joined] == [
+        ("产出指\n标", 3.0, 0.0), ("产出指\n标", 9.0, 0.0), ("数量指标", 12.0, 0.0)]
 
 
 # --- properties -----------------------------------------------------------------------

@@ -376,17 +376,18 @@ def _merge(cells_list: Iterable[dict[int, str]]) -> dict[int, str]:
 
 
 def join_known(frags: Sequence[Fragment], known: Callable[[str], bool]) -> list[Fragment]:
-    """Pieces of a label wrapped in its cell with a line of other cells between them
-    (``经济成本指`` / ``成本指标`` / ``标``) joined into one when together, and not alone,
-    they are a label of the template's taxonomy; the joined label may sit anywhere between
-    its pieces."""
+    """Pieces of a label wrapped in its cell, on consecutive lines (``产出指`` / ``标``) or
+    with a line of other cells between them (``经济成本指`` / ``成本指标`` / ``标``), joined
+    into one when together, and not alone, they are a label of the template's taxonomy; the
+    joined label may sit anywhere between its pieces."""
     out: list[Fragment] = []
     for f in frags:
         prev = out[-1] if out else None
-        if (prev is not None and f.line - prev.line == 2 and not known(f.text)
+        if (prev is not None and f.line - prev.line in (1, 2) and not known(f.text)
                 and not known(prev.text) and known(prev.text + f.text)):
             y = (prev.y - prev.slack + f.y) / 2
-            out[-1] = Fragment(prev.line, prev.text + "\n" + f.text, y, f.y - y)
+            slack = f.y - y if f.line - prev.line == 2 else 0.0  # one line apart: centred
+            out[-1] = Fragment(prev.line, prev.text + "\n" + f.text, y, slack)
         else:
             out.append(f)
     return out

@@ -61,6 +61,9 @@ _FIGURE_AFTER = re.compile(r"\s?-?\d[\d,]*(?:\.\d+)?(?:万元|万|元)?(?:\s{2,}
 #: A run ending in a colon and a column gap before a value: a label the profile may not
 #: know (a colon inside a narrative, ``具体措施如下：一是…``, is followed by its text).
 _COLON_LABEL = re.compile(r"(?:^|(?<=\s\s))(\S[^：:\s]{0,29})[：:](?=\s{2,}\S)")
+#: ... or, opening a line, a label with a bracketed note and its value glued to the colon
+#: (``填报单位（盖章）：某某中心``): a narrative does not open a line that way.
+_NOTED_LABEL = re.compile(r"^\s*(\S[^：:\s（()）]{0,29}[（(][^（()）]{1,20}[）)])[：:](?=\S)")
 
 
 def accepted_hits(text: str, layout: Layout) -> list[LabelHit]:
@@ -87,15 +90,15 @@ def accepted_hits(text: str, layout: Layout) -> list[LabelHit]:
             and is_sign_off_blank(blank.group(2))):
         label = Label(text=blank.group(1), field=None, kind="extra", layout=layout)
         return [LabelHit(label, blank.start(1), blank.end(), None)]  # a sign-off blank
-    for m in _COLON_LABEL.finditer(text):
-        if any(m.start() < h.end and h.start < m.end() for h in out):
+    for m in [*_COLON_LABEL.finditer(text), *_NOTED_LABEL.finditer(text)]:
+        if any(m.start(1) < h.end and h.start < m.end() for h in out):
             continue
         if MONEY_NOTE_RE.match(text, m.start()):
             continue
         name = unknown_label(m.group(1))
         if name is not None:
             label = Label(text=name, field=None, kind="extra", layout=layout)
-            out.append(LabelHit(label, m.start(), m.end(), None))
+            out.append(LabelHit(label, m.start(1), m.end(), None))
     return sorted(out, key=lambda h: h.start)
 
 
