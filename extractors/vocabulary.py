@@ -414,6 +414,29 @@ def is_sign_off_blank(value: str) -> bool:
     return _SIGN_OFF_RE.fullmatch(compact(value)) is not None
 
 
+#: The seal and date blanks of the sign-off rows printed under a table
+#: (``主管部门审核意见  （盖章）  年 月 日``).
+_SIGN_OFF_MARK_RE = re.compile(r"[（(]\s*盖\s*章\s*[）)]|(?<!\d)年\s+月\s+日")
+
+
+#: Labels of the sign-off rows (profiles' ``sign_off_labels``, every template's).
+SIGN_OFF_LABELS: tuple[str, ...] = tuple(dict.fromkeys(
+    w for p in PROFILES.values() for w in p.sign_off_labels))
+_LABEL_COLON_RE = re.compile(r"(\S{1,12}?)[：:]")
+
+
+def is_sign_off_line(text: str) -> bool:
+    """Is a line of a table's body a sign-off row, which ends the table: a seal or date
+    blank, a sign-off label (``财政部门审核意见``), or a label of personal data with its
+    colon (``填表人：``, ``联系电话：``)?"""
+    if _SIGN_OFF_MARK_RE.search(text) is not None:
+        return True
+    flat = compact(text)
+    if any(label in flat for label in SIGN_OFF_LABELS):
+        return True
+    return any(is_personal_label(m.group(1)) for m in _LABEL_COLON_RE.finditer(flat))
+
+
 def money_note(text: str) -> MoneyUnit | None:
     """The unit a money-unit note states (``单位：万元``, ``金额单位：元``)."""
     m = MONEY_NOTE_RE.fullmatch(text.strip())

@@ -15,10 +15,12 @@ with other seeds (``python -m tests.synth.wave2 DIR --seed 2028``), never commit
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from flows.pool import PoolSettings
 from flows.run import RunRequest, run_etl
@@ -57,6 +59,24 @@ def _metrics(result: dict[str, Any]) -> dict[str, float]:
     return out
 
 
+#: A phone number (landline with area code, or mobile) or a personal-data label with its colon.
+_PERSONAL = re.compile(r"(?<![0-9A-Za-z])(?:0\d{2,3}-\d{7,8}|1[3-9]\d{9})(?![0-9A-Za-z])"
+                       r"|(?:联系人|负责人|经办人|填表人|填报人|电话|手机)\s*[：:]")
+
+
+def _personal_data(url: str) -> list[str]:
+    """Every text of both views that looks like personal data (contract v2: never loaded)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            texts = [str(v) for view in ("v_project_year", "v_indicator_target")
+                     for row in conn.execute(sa.text(f"SELECT * FROM {view}"))
+                     for v in row if isinstance(v, str)]
+    finally:
+        engine.dispose()
+    return [t for t in texts if _PERSONAL.search(t)]
+
+
 @pytest.mark.parametrize("name", list(CORPORA))
 def test_corpus_scores_at_least_its_floor(name: str, tmp_path: Path) -> None:
     paths, truth_path, floors = CORPORA[name]
@@ -65,6 +85,7 @@ def test_corpus_scores_at_least_its_floor(name: str, tmp_path: Path) -> None:
     run_etl(request, report=lambda line: None)
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     result = score(read_views(url), truth)
+    assert _personal_data(url) == [], f"{name}: personal data reached a view"
     got = _metrics(result)
     below = {m: (round(got.get(m, 0.0), 4), floor) for m, floor in floors.items()
              if got.get(m, 0.0) < floor - 1e-9}

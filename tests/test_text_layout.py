@@ -19,6 +19,7 @@ from extractors.text.layout.lines import document_lines, line_segments
 from extractors.text.layout.spans import Extent, Fragment, assign_labels
 from extractors.text.layout.vertical import RowLines, vertical_model
 from extractors.vocabulary import is_page_footer as is_footer
+from extractors.vocabulary import is_sign_off_line
 from tests.support.truth import diff_forms, load_truth
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,6 +196,14 @@ def test_label_pieces_on_consecutive_lines_join_when_together_known() -> None:
     joined = join_known(frags, known)
     assert [(f.text, f.y, f.slack) for f in joined] == [
         ("产出指\n标", 3.0, 0.0), ("产出指\n标", 9.0, 0.0), ("数量指标", 12.0, 0.0)]
+
+
+def test_sign_off_rows_end_the_table() -> None:
+    assert is_sign_off_line("主管部门审核意见           （盖章）   年 月 日")
+    assert is_sign_off_line("     财政部门审核意见")
+    assert is_sign_off_line("填表人：某某   联系电话：0556-7334275   填报日期：")
+    assert not is_sign_off_line("      时效指标   资金支付及时率       =100%")
+    assert not is_sign_off_line("  2025年11月30日前")
 
 
 # --- properties -----------------------------------------------------------------------

@@ -24,6 +24,8 @@ Schema (``schema = 1``; every key not marked optional is required)::
     money_unit = "yuan"               # yuan | wan_yuan: when no label prints （元）/（万元）
     personal_data_words = ["电话"]     # optional: a printed label or column heading holding
                                       # one of these words holds personal data: never kept
+    sign_off_labels = ["审核意见"]      # optional: labels of the sign-off rows printed under
+                                      # the indicator table (a line holding one ends it)
 
     [[labels]]                        # header labels, in print order (at least one)
     text = "项目名称"
@@ -164,6 +166,8 @@ class Profile:
     refused_titles: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = ()
     #: Words marking a printed label or column heading as personal data (never kept)
     personal_data_words: tuple[str, ...] = ()
+    #: Labels of the sign-off rows under the indicator table
+    sign_off_labels: tuple[str, ...] = ()
 
     def level2_map(self) -> dict[str, tuple[str, ...]]:
         return dict(self.level2)
@@ -338,7 +342,7 @@ def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
     c = _Checker(source)
     c.keys(data, "", ("schema", "name", "titles", "money_unit", "labels", "indicators",
                       "levels"), ("description", "title_patterns", "refused_titles",
-                                   "personal_data_words"))
+                                   "personal_data_words", "sign_off_labels"))
     if data["schema"] != SCHEMA_VERSION or isinstance(data["schema"], bool):
         raise c.fail("schema", f"unsupported schema version (expected {SCHEMA_VERSION})",
                      data["schema"])
@@ -364,6 +368,8 @@ def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
         refused_titles=_refused(c, data.get("refused_titles", {})),
         personal_data_words=(c.texts(data["personal_data_words"], "personal_data_words")
                              if "personal_data_words" in data else ()),
+        sign_off_labels=(c.texts(data["sign_off_labels"], "sign_off_labels")
+                         if "sign_off_labels" in data else ()),
     )
 
 

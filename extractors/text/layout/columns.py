@@ -40,6 +40,7 @@ from extractors.vocabulary import (
     is_block_fragment,
     is_known_level2,
     is_level1,
+    is_sign_off_line,
 )
 
 
@@ -140,6 +141,8 @@ class _Part:
     fresh: bool = False
     lines: list[Line] = field(default_factory=list)
     blocks: list[str] = field(default_factory=list)
+    #: The centres before calibration (see :func:`_carry_offsets`)
+    initial: list[float] = field(default_factory=list)
 
 
 #: Costs, in character columns: a second run of text in one column of a line, and cutting
@@ -176,11 +179,15 @@ def line_words(line: Line, part: _Part, layout: Layout) -> list[Word]:
     return out
 
 
-def align(centres: Sequence[float], words: Sequence[Word]) -> list[tuple[int, float, str]]:
+def align(centres: Sequence[float], words: Sequence[Word],
+          label_columns: Callable[[str], frozenset[int] | None] = lambda _: None
+          ) -> list[tuple[int, float, str]]:
     """(column, centre, text) of each cell text of a line: the words cut into runs, each run
     in a column, columns left to right, each run as near as it can be to its column's centre
     (a monotone alignment). Keeping a run of text whole is preferred; two runs share a column
-    only at a cost."""
+    only at a cost. ``label_columns(text)``: the only columns a text may go to (a name of the
+    template's level taxonomy goes to a level column of its level, and shares it with
+    nothing), ``None`` for any."""
     n, m = len(words), len(centres)
     if n == 0:
         return []
@@ -188,13 +195,17 @@ def align(centres: Sequence[float], words: Sequence[Word]) -> list[tuple[int, fl
     # best[j][c]: words[:j] placed, the last run (ending at word j-1) in column c
     best = [[inf] * m for _ in range(n + 1)]
     back: dict[tuple[int, int], tuple[int, int]] = {}
+    fixed: dict[tuple[int, int], frozenset[int] | None] = {}
     for j in range(1, n + 1):
         for i in range(j - 1, -1, -1):
             if words[i].run != words[j - 1].run:
                 break
             centre = (words[i].start + words[j - 1].end) / 2
             cut = _SPLIT if i > 0 and words[i - 1].run == words[i].run else 0.0
+            only = fixed[(i, j)] = label_columns(" ".join(w.text for w in words[i:j]))
             for c in range(m):
+                if only is not None and c not in only:
+                    continue
                 here = abs(centre - centres[c]) + cut
                 if i == 0:
                     if here < best[j][c]:
@@ -204,12 +215,15 @@ def align(centres: Sequence[float], words: Sequence[Word]) -> list[tuple[int, fl
                     prev = best[i][pc]
                     if prev == inf:
                         continue
-                    if pc == c and words[i - 1].run == words[i].run:
-                        continue  # the same run cut and put in the same column
+                    if pc == c and (words[i - 1].run == words[i].run or only is not None
+                                    or _fixed_before(fixed, back, i, pc)):
+                        continue  # a run cut into one column, or a label sharing its cell
                     cost = prev + here + (_SHARE if pc == c else 0.0)
                     if cost < best[j][c]:
                         best[j][c], back[(j, c)] = cost, (i, pc)
     c = min(range(m), key=lambda k: best[n][k])
+    if best[n][c] == inf:  # no placement keeps the labels in their columns
+        return align(centres, words)
     out: list[tuple[int, float, str]] = []
     j = n
     while j > 0:
@@ -220,15 +234,41 @@ def align(centres: Sequence[float], words: Sequence[Word]) -> list[tuple[int, fl
     return out[::-1]
 
 
+def _fixed_before(fixed: dict[tuple[int, int], frozenset[int] | None],
+                  back: dict[tuple[int, int], tuple[int, int]], i: int, pc: int) -> bool:
+    """Is the text placed last, ending at word ``i`` in column ``pc``, a taxonomy label?"""
+    start = back.get((i, pc))
+    return start is not None and fixed.get((start[0], i)) is not None
+
+
+def label_columns_of(part: _Part, layout: Layout) -> Callable[[str], frozenset[int] | None]:
+    """The :func:`align` constraint of a part: level-1 names to its level-1 columns, level-2
+    names to its level-2 columns (when it has such columns)."""
+    spans = part.header.columns.spans
+    level1 = frozenset(c for c, s in enumerate(spans) if s.role == "level1")
+    level2 = frozenset(c for c, s in enumerate(spans) if s.role == "level2")
+
+    def columns(text: str) -> frozenset[int] | None:
+        # a name of both levels (成本指标: level 1 in one template, level 2 in another)
+        # may go to either
+        out = (level1 if is_level1(text, layout) else frozenset()) | (
+            level2 if is_known_level2(text, layout) else frozenset())
+        return out or None
+
+    return columns
+
+
 def calibrate(part: _Part, layout: Layout, rounds: int = 3) -> list[list[Word]]:
     """Move each column's centre to the median centre of the text aligned to it, a few
     rounds: headings are centred over their cells, cell text may not be, and a page without
     its own header row starts from other centres (see :func:`_new_part`)."""
     words = [line_words(ln, part, layout) for ln in part.lines]
+    labels = label_columns_of(part, layout)
+    part.initial = list(part.centres)
     for _ in range(rounds):
         placed: dict[int, list[float]] = {}
         for line_words_ in words:
-            for c, x, _ in align(part.centres, line_words_):
+            for c, x, _ in align(part.centres, line_words_, labels):
                 placed.setdefault(c, []).append(x)
         moved = [sorted(placed[c])[len(placed[c]) // 2] if c in placed else x
                  for c, x in enumerate(part.centres)]
@@ -238,10 +278,10 @@ def calibrate(part: _Part, layout: Layout, rounds: int = 3) -> list[list[Word]]:
     return words
 
 
-def _cells(part: _Part, words: Sequence[Word]) -> dict[int, str]:
+def _cells(part: _Part, words: Sequence[Word], layout: Layout) -> dict[int, str]:
     """A body line's text by column."""
     out: dict[int, list[str]] = {}
-    for c, _, text in align(part.centres, words):
+    for c, _, text in align(part.centres, words, label_columns_of(part, layout)):
         out.setdefault(c, []).append(text)
     return {c: " ".join(ws) for c, ws in out.items()}
 
@@ -303,7 +343,10 @@ def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
     """The line indexes of each level-3 cell: consecutive lines, or lines one apart with a
     line of the row's other cells between them (a one-line target printed at the centre of
     a two-line name). In a ``tight`` table (rows printed without a blank line between them)
-    two consecutive lines that each print a name and a target are two rows."""
+    two consecutive lines that each print a name and a target are two rows; so are two lines
+    one apart that each do, unless the line between prints a cell of a column neither of
+    them prints (a one-line cell centred on one row: 定性, a weight)."""
+    by_line = dict(lines)
     others = {i for i, cells in lines if cells and not cells.get(l3)}
     has_target = {i for i, cells in lines if target is not None and cells.get(target)}
     out: list[list[int]] = []
@@ -311,13 +354,22 @@ def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
         if not cells.get(l3):
             continue
         last = out[-1][-1] if out else None
-        two_rows = tight and i in has_target and last in has_target
+        both = i in has_target and last in has_target
+        two_rows = both and last is not None and (
+            tight or (i - last == 2 and not _centred_between(by_line, last, i)))
         if last is not None and not two_rows and (
                 i - last == 1 or (i - last == 2 and last + 1 in others)):
             out[-1].append(i)
         else:
             out.append([i])
     return out
+
+
+def _centred_between(by_line: dict[int, dict[int, str]], above: int, below: int) -> bool:
+    """Does the line between ``above`` and ``below`` print a cell in a column neither
+    prints?"""
+    outer = set(by_line.get(above, {})) | set(by_line.get(below, {}))
+    return any(c not in outer for c in by_line.get(above + 1, {}))
 
 
 def is_tight(lines: Sequence[Line]) -> bool:
@@ -449,7 +501,10 @@ def read_layout_table(pages: Sequence[Sequence[Line]], layout: Layout, default: 
     heading: Period | None = None
     header: HeaderBlock | None = None
     captioned = False
+    ended = False
     for page in pages:
+        if ended:
+            break
         found_at = _headers(page, layout, settings)
         i = 0
         while i < len(page):
@@ -465,6 +520,9 @@ def read_layout_table(pages: Sequence[Sequence[Line]], layout: Layout, default: 
                 i += found.count
                 continue
             line = page[i]
+            if header is not None and is_sign_off_line(line.text):
+                ended = True  # the sign-off rows under the table: the form's table ends
+                break
             alone = block_period(line.text, layout, whole=True) if not line.blank else None
             if alone is not None and len(line_segments(line.text)) == 1:
                 heading, captioned = alone, True
@@ -478,9 +536,10 @@ def read_layout_table(pages: Sequence[Sequence[Line]], layout: Layout, default: 
                 parts[-1].lines.append(line)
             i += 1
     cells_by_part = []
-    for part in parts:
+    for k, part in enumerate(parts):
+        _carry_offsets(parts[:k], part)
         runs = calibrate(part, layout)
-        cells_by_part.append([(ln.index, _cells(part, r))
+        cells_by_part.append([(ln.index, _cells(part, r, layout))
                               for ln, r in zip(part.lines, runs, strict=True)])
     periods = _part_periods(parts, headings, default, layout)
     blocks: list[Period | None] = []
@@ -500,6 +559,19 @@ def read_layout_table(pages: Sequence[Sequence[Line]], layout: Layout, default: 
             out.append(((row.part, rank[row.part], b),
                         _indicator(row, parts[row.part], block, period, l1, l2)))
     return [row for _, row in sorted(out, key=lambda r: r[0])]
+
+
+def _carry_offsets(before: Sequence[_Part], part: _Part) -> None:
+    """Start ``part``'s calibration where the nearest part above of the same columns ended
+    it: a column's cells sit the same way under its heading on every page (left-aligned text
+    in a wide column stands well left of the heading's centre)."""
+    prev = next((p for p in reversed(before) if _same_columns(p.header, part.header)), None)
+    if prev is None or not prev.initial:
+        return
+    scale = part.width / prev.width if part.width and prev.width else 1.0
+    part.centres = [x + (done - start) * scale
+                    for x, done, start in zip(part.centres, prev.centres, prev.initial,
+                                              strict=True)]
 
 
 def _join_cut_rows(rows: list[_Row]) -> list[_Row]:
