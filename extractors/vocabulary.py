@@ -378,14 +378,15 @@ def block_period(text: str, layout: Layout, *, whole: bool = False) -> Period | 
 
 def caption_period(text: str, layout: Layout) -> Period | None:
     """The period of a group caption printed over a column block (``中期指标`` above 二级 /
-    三级指标 / 指标值): a block heading, or text opening with a period marker."""
+    三级指标 / 指标值): a block heading, or text opening with a period marker and naming
+    indicators (指标; ``实施期绩效目标`` is a header label, not a caption)."""
     found = block_period(text, layout)
     if found is not None:
         return found
     key = compact(text)
     markers = sorted(_MARKERS[layout].items(), key=lambda m: -len(m[0]))
     return next((per for m, per in markers
-                 if key.startswith(m) and re.search(r"\w", key[len(m):])), None)
+                 if key.startswith(m) and "指标" in key[len(m):]), None)
 
 
 def is_block_fragment(text: str, layout: Layout) -> bool:

@@ -19,7 +19,7 @@ from extractors.text.layout.lines import document_lines, line_segments
 from extractors.text.layout.spans import Extent, Fragment, assign_labels
 from extractors.text.layout.vertical import RowLines, vertical_model
 from extractors.vocabulary import is_page_footer as is_footer
-from extractors.vocabulary import is_sign_off_line
+from extractors.vocabulary import caption_period, is_sign_off_line
 from tests.support.truth import diff_forms, load_truth
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -204,6 +204,27 @@ def test_sign_off_rows_end_the_table() -> None:
     assert is_sign_off_line("填表人：某某   联系电话：0556-7334275   填报日期：")
     assert not is_sign_off_line("      时效指标   资金支付及时率       =100%")
     assert not is_sign_off_line("  2025年11月30日前")
+
+
+def test_a_narrative_line_just_above_the_header_row_stays_in_the_header() -> None:
+    text = ("                              绩效目标表\n"
+            "                             （2024年度）\n"
+            "      项目名称      某某项目\n"
+            "      年度目标      目标1：改善办学条件，促进优质均衡发展。目标2：组织培训，提升教\n"
+            "                  师专业能力。\n"
+            "       一级指标     二级指标         三级指标内容      指标值      备注\n"
+            "                       参训教师人数             ≥1000人\n"
+            "       产出指标   数量指标\n"
+            "                       购置实验教学仪器         ≥1400台套\n")
+    form = parse_pdftotext_layout(text)[0]
+    assert form.fields["overall_goal"].endswith("师专业能力。")
+    assert [(r.level1, r.level2, r.level3) for r in form.indicators] == [
+        ("产出指标", "数量指标", "参训教师人数"), ("产出指标", "数量指标", "购置实验教学仪器")]
+
+
+def test_a_header_label_opening_with_a_period_marker_is_no_caption() -> None:
+    assert caption_period("实施期绩效目标", "national") is None
+    assert caption_period("中期指标", "national") == "mid_term"
 
 
 # --- properties -----------------------------------------------------------------------

@@ -118,11 +118,22 @@ def read_header_at(lines: Sequence[Line], i: int, layout: Layout,
         if len(captions) >= 2:
             read = with_group_row(read, captions, layout)
         known = sum(s.role != "extra" for s in read.columns.spans)
+        if count > 1 and not captions and not _opens_known(stacked, layout):
+            continue  # the first line opens no known heading nor caption: text above
         score = 10 * known - (len(read.columns.spans) - known)
         if best is None or score > best[0]:
             blocks = tuple(stacked[b][0].text for b in read.blocks)
             best = (score, HeaderBlock(i, count, read.columns, blocks))
     return best[1] if best is not None else None
+
+
+def _opens_known(stacked: Sequence[tuple[Heading, int]], layout: Layout) -> bool:
+    """Does the first line of a stack of lines open a heading of a known role?"""
+    for heading, first in stacked:
+        role = heading_role(heading.text, layout)
+        if first == 0 and role is not None and role.role != "extra":
+            return True
+    return False
 
 
 @dataclass(slots=True)

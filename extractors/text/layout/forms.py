@@ -24,6 +24,7 @@ from extractors.text.layout.header import parse_header
 from extractors.text.layout.lines import Line, document_lines
 from extractors.text.layout.table import is_column_header, is_table_heading, table_rows
 from extractors.vocabulary import (
+    block_period,
     default_money_unit,
     default_period,
     find_title,
@@ -78,7 +79,18 @@ def _table_start(lines: Sequence[Line], layout: Layout) -> tuple[int, HeaderBloc
             return i, found
         if is_table_heading(line.text) or is_column_header(line.text, layout):
             return i, None
+        if not line.blank and block_period(line.text, layout, whole=True) is not None:
+            return i, _header_below(lines, i, layout)  # 长期绩效指标 over the table
     return len(lines), None
+
+
+def _header_below(lines: Sequence[Line], i: int, layout: Layout) -> HeaderBlock | None:
+    """The column-header row of the table a block heading at ``lines[i]`` stands over."""
+    for k in range(i + 1, min(i + 4, len(lines))):
+        found = read_header_at(lines, k, layout, _COLUMNS)
+        if found is not None:
+            return found
+    return None
 
 
 def split_pages(lines: Sequence[Line]) -> list[list[Line]]:
