@@ -12,14 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.text.layout.columns import join_known
+from extractors.text.layout.columns import _level3_cells, join_known
 from extractors.text.layout.forms import parse_pdftotext_layout
 from extractors.text.layout.header import accepted_hits, join_wrapped_labels
 from extractors.text.layout.lines import document_lines, line_segments
 from extractors.text.layout.spans import Extent, Fragment, assign_labels
 from extractors.text.layout.vertical import RowLines, vertical_model
-from extractors.vocabulary import is_page_footer as is_footer
 from extractors.vocabulary import caption_period, is_sign_off_line
+from extractors.vocabulary import is_page_footer as is_footer
 from tests.support.truth import diff_forms, load_truth
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -225,6 +225,19 @@ def test_a_narrative_line_just_above_the_header_row_stays_in_the_header() -> Non
 def test_a_header_label_opening_with_a_period_marker_is_no_caption() -> None:
     assert caption_period("实施期绩效目标", "national") is None
     assert caption_period("中期指标", "national") == "mid_term"
+
+
+def test_level3_cells_of_an_export_that_prints_centred_cells_apart() -> None:
+    """Columns: 0 name, 1 target, 2 source. Rows: a one-line row; a name wrapped around its
+    centred target (name / target / name: the export prints centred cells apart); a one-line
+    row with its target on its line, then a name alone on the next line, which is a row of
+    its own (a two-line name would have its target between its lines)."""
+    lines = [(0, {0: "项目实施规范性", 1: "规范有序"}),
+             (1, {0: "项目实施过程中各环节"}), (2, {1: ">=97%", 2: "问卷调查"}),
+             (3, {0: "资料归档及时完整率"}),
+             (4, {0: "开展巡河", 1: ">=250次"}),
+             (5, {0: "工程验收合格"}), (6, {1: "=100%"}), (7, {0: "率"})]
+    assert _level3_cells(lines, 0, 1, tight=True) == [[0], [1, 3], [4], [5, 7]]
 
 
 # --- properties -----------------------------------------------------------------------

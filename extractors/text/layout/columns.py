@@ -353,27 +353,54 @@ def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
                   target: int | None, tight: bool) -> list[list[int]]:
     """The line indexes of each level-3 cell: consecutive lines, or lines one apart with a
     line of the row's other cells between them (a one-line target printed at the centre of
-    a two-line name). In a ``tight`` table (rows printed without a blank line between them)
-    two consecutive lines that each print a name and a target are two rows; so are two lines
-    one apart that each do, unless the line between prints a cell of a column neither of
-    them prints (a one-line cell centred on one row: 定性, a weight)."""
+    a two-line name).
+
+    Where that cannot be one cell: in a ``tight`` table (rows printed without a blank line
+    between them) two consecutive lines that each print a name and a target are two rows;
+    so are two lines one apart that each do, unless the line between prints a cell of a
+    column neither of them prints (a one-line cell centred on one row: 定性, a weight). And
+    where the export prints centred cells on lines of their own (a name / target / name cell
+    is seen), a name printed with its target on one line is not continued by a name-only
+    line below (its target would be centred)."""
     by_line = dict(lines)
     others = {i for i, cells in lines if cells and not cells.get(l3)}
     has_target = {i for i, cells in lines if target is not None and cells.get(target)}
-    out: list[list[int]] = []
-    for i, cells in lines:
-        if not cells.get(l3):
-            continue
-        last = out[-1][-1] if out else None
-        both = i in has_target and last in has_target
-        two_rows = both and last is not None and (
-            tight or (i - last == 2 and not _centred_between(by_line, last, i)))
-        if last is not None and not two_rows and (
-                i - last == 1 or (i - last == 2 and last + 1 in others)):
-            out[-1].append(i)
-        else:
-            out.append([i])
-    return out
+
+    def group(centred: bool) -> tuple[list[list[int]], bool]:
+        out: list[list[int]] = []
+        split_seen = False
+        for i, cells in lines:
+            if not cells.get(l3):
+                continue
+            last = out[-1][-1] if out else None
+            if last is None:
+                out.append([i])
+                continue
+            both = i in has_target and last in has_target
+            two_rows = both and (
+                tight or (i - last == 2 and not _centred_between(by_line, last, i)))
+            if i - last == 1:
+                # a lone name-and-target line is not continued by a name alone
+                two_rows = two_rows or (centred and out[-1] == [last] and last in has_target
+                                        and i not in has_target)
+                # ... nor is a cell whose target is printed apart continued by a line with
+                # a target of its own
+                two_rows = two_rows or (centred and i in has_target and any(
+                    j in has_target for j in range(out[-1][0] + 1, last)))
+                join = not two_rows
+            elif i - last == 2 and last + 1 in others:
+                join = not two_rows
+                split_seen = split_seen or (join and last + 1 in has_target)
+            else:
+                join = False
+            if join:
+                out[-1].append(i)
+            else:
+                out.append([i])
+        return out, split_seen
+
+    groups, centred = group(False)
+    return group(True)[0] if centred else groups
 
 
 def _centred_between(by_line: dict[int, dict[int, str]], above: int, below: int) -> bool:
