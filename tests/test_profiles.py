@@ -153,8 +153,9 @@ def test_table_columns_and_taxonomies_are_those_the_extractors_used() -> None:
     assert vocabulary.LEVEL2["national"] == {
         "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
         "成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标"),
-        "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
-        "满意度指标": ("服务对象满意度指标",),
+        "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标",
+                     "环境效益指标"),
+        "满意度指标": ("服务对象满意度指标", "社会公众或服务对象满意度指标", "满意度指标"),
     }
     for profile in shipped_profiles().values():
         assert profile.indicators.period == "annual"
