@@ -586,9 +586,9 @@ def read_layout_table(pages: Sequence[Sequence[Line]], layout: Layout, default: 
             if per not in blocks:
                 blocks.append(per)
     out: list[tuple[tuple[int, int, int], IndicatorRow]] = []
+    by_block = _join_across_blocks([_block_rows(parts, cells_by_part, b) for b in blocks])
     for b, block in enumerate(blocks):
-        rows = _block_rows(parts, cells_by_part, block)
-        rows = _join_cut_rows(rows)
+        rows = _join_cut_rows(by_block[b])
         levels = _levels(parts, cells_by_part, rows, block, layout)
         rank: dict[int, int] = {}
         for row, (l1, l2) in zip(rows, levels, strict=True):
@@ -597,6 +597,30 @@ def read_layout_table(pages: Sequence[Sequence[Line]], layout: Layout, default: 
             out.append(((row.part, rank[row.part], b),
                         _indicator(row, parts[row.part], block, period, l1, l2)))
     return [row for _, row in sorted(out, key=lambda r: r[0])]
+
+
+def _join_across_blocks(by_block: list[list[_Row]]) -> list[list[_Row]]:
+    """Blocks printed side by side share the grid's rows: two rows of one block that a
+    single row of another block spans (``配送文化服务`` / ``场次`` beside a three-line cell)
+    are one row, its name and target wrapped."""
+    if len(by_block) < 2:
+        return by_block
+    out: list[list[_Row]] = []
+    for b, rows in enumerate(by_block):
+        others = [r for o, rs in enumerate(by_block) if o != b for r in rs if not r.cut]
+        joined: list[_Row] = []
+        for row in rows:
+            prev = joined[-1] if joined else None
+            if (prev is not None and not row.cut and not prev.cut and prev.part == row.part
+                    and any(o.part == row.part and o.top <= prev.bottom
+                            and o.bottom >= row.top for o in others)):
+                cells = {c: "\n".join(t for t in (prev.cells.get(c), row.cells.get(c)) if t)
+                         for c in {*prev.cells, *row.cells}}
+                joined[-1] = _Row(prev.part, prev.page, prev.top, row.bottom, cells)
+            else:
+                joined.append(row)
+        out.append(joined)
+    return out
 
 
 def _carry_offsets(before: Sequence[_Part], part: _Part) -> None:
