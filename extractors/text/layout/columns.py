@@ -118,7 +118,8 @@ def read_header_at(lines: Sequence[Line], i: int, layout: Layout,
         if len(captions) >= 2:
             read = with_group_row(read, captions, layout)
         known = sum(s.role != "extra" for s in read.columns.spans)
-        if count > 1 and not captions and not _opens_known(stacked, layout):
+        if count > 1 and not _opens_known(stacked, layout) and not stack_headings(
+                lines[i:i + 1], layout)[1]:
             continue  # the first line opens no known heading nor caption: text above
         score = 10 * known - (len(read.columns.spans) - known)
         if best is None or score > best[0]:
