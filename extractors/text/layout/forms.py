@@ -21,7 +21,7 @@ from extractors.text.layout.columns import (
     read_layout_table,
 )
 from extractors.text.layout.header import parse_header
-from extractors.text.layout.lines import Line, document_lines, line_segments
+from extractors.text.layout.lines import Line, document_lines
 from extractors.text.layout.table import is_column_header, is_table_heading, table_rows
 from extractors.vocabulary import (
     block_period,
@@ -30,7 +30,6 @@ from extractors.vocabulary import (
     find_title,
     find_year,
     find_year_line,
-    is_block_fragment,
     refused_title,
     title_year,
 )
@@ -94,17 +93,6 @@ def _header_below(lines: Sequence[Line], i: int, layout: Layout) -> HeaderBlock 
     return None
 
 
-def _block_labels_left(table: Sequence[Line], header: HeaderBlock, layout: Layout) -> bool:
-    """Is a block heading printed down the left of the table, outside its columns (绩效 /
-    指标 beside 一级指标)? Then the heading-anchored reader reads it."""
-    left = min(s.x0 for s in header.columns.spans)
-    for line in table:
-        segs = line_segments(line.text)
-        if segs and segs[0].end <= left and is_block_fragment(segs[0].text, layout):
-            return True
-    return False
-
-
 def split_pages(lines: Sequence[Line]) -> list[list[Line]]:
     return [list(group) for _, group in groupby(lines, key=lambda ln: ln.page)]
 
@@ -118,8 +106,7 @@ def _form(lines: list[Line], layout: Layout) -> Form:
     if year is not None:
         fields["year"] = year
     table = body[cut:]
-    if extended is not None and (extended.extended or _block_labels_left(table, extended,
-                                                                          layout)):
+    if extended is not None and extended.extended:
         indicators = read_layout_table(split_pages(table), layout, default_period(layout),
                                        _COLUMNS)
     else:
