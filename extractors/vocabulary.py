@@ -319,6 +319,14 @@ def is_known_level2(text: str, layout: Layout) -> bool:
     return any(key in names for names in LEVEL2[layout].values())
 
 
+def is_level_fragment(text: str, layout: Layout) -> bool:
+    """Is ``text`` a level-1/level-2 name of the taxonomy or a piece of one (``指标``,
+    ``产出指``: what a wrapped level cell prints on one line)?"""
+    key = compact(text)
+    names = (*LEVEL1[layout], *(n for names in LEVEL2[layout].values() for n in names))
+    return bool(key) and any(key in name for name in names)
+
+
 def column_header_index(text: str, layout: Layout) -> int | None:
     """0..3 when ``text`` is one of the indicator table's column headers (level 1, level 2,
     level 3, target; any heading its profile gives that role)."""

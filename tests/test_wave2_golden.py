@@ -106,7 +106,7 @@ def test_sample_extracts_exactly(path: Path) -> None:
     assert {form.layout for form in doc.forms} == {"national"}
 
 
-@pytest.mark.parametrize("path", CASES)
+@pytest.mark.parametrize("path", FILES, ids=IDS)
 def test_sample_v2_fields_are_exact(path: Path) -> None:
     assert v2_diffs(path, DOCS[path.name]["projects"]) == []
 

@@ -40,6 +40,7 @@ from extractors.vocabulary import (
     is_block_fragment,
     is_known_level2,
     is_level1,
+    is_level_fragment,
     is_sign_off_line,
 )
 
@@ -161,6 +162,21 @@ class _Part:
 #: a run at a single space (a cell that fills its column leaves one space before the next).
 _SHARE = 4.0
 _SPLIT = 2.0
+#: ... and putting text that is no level name nor a piece of one in a level column (a name
+#: of a variant's own taxonomy may still go there when nothing else fits).
+_NOT_A_LABEL = 8.0
+
+
+@dataclass(frozen=True, slots=True)
+class CellRule:
+    """Where a text of a body line may go: ``only`` these columns (a taxonomy name), and at
+    a cost to the ``penalised`` ones (level columns, for text that is no level name)."""
+
+    only: frozenset[int] | None = None
+    penalised: frozenset[int] = frozenset()
+
+
+_ANYWHERE = CellRule()
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,14 +208,14 @@ def line_words(line: Line, part: _Part, layout: Layout) -> list[Word]:
 
 
 def align(centres: Sequence[float], words: Sequence[Word],
-          label_columns: Callable[[str], frozenset[int] | None] = lambda _: None
+          rule_of: Callable[[str], CellRule] = lambda _: _ANYWHERE
           ) -> list[tuple[int, float, str]]:
     """(column, centre, text) of each cell text of a line: the words cut into runs, each run
     in a column, columns left to right, each run as near as it can be to its column's centre
     (a monotone alignment). Keeping a run of text whole is preferred; two runs share a column
-    only at a cost. ``label_columns(text)``: the only columns a text may go to (a name of the
-    template's level taxonomy goes to a level column of its level, and shares it with
-    nothing), ``None`` for any."""
+    only at a cost. ``rule_of(text)``: where a text may go (a name of the template's level
+    taxonomy goes to a level column of its level, and shares it with nothing; other text
+    goes to a level column only at a cost)."""
     n, m = len(words), len(centres)
     if n == 0:
         return []
@@ -214,11 +230,13 @@ def align(centres: Sequence[float], words: Sequence[Word],
                 break
             centre = (words[i].start + words[j - 1].end) / 2
             cut = _SPLIT if i > 0 and words[i - 1].run == words[i].run else 0.0
-            only = fixed[(i, j)] = label_columns(" ".join(w.text for w in words[i:j]))
+            rule = rule_of(" ".join(w.text for w in words[i:j]))
+            only = fixed[(i, j)] = rule.only
             for c in range(m):
                 if only is not None and c not in only:
                     continue
-                here = abs(centre - centres[c]) + cut
+                here = abs(centre - centres[c]) + cut + (
+                    _NOT_A_LABEL if c in rule.penalised else 0.0)
                 if i == 0:
                     if here < best[j][c]:
                         best[j][c], back[(j, c)] = here, (0, -1)
@@ -253,21 +271,24 @@ def _fixed_before(fixed: dict[tuple[int, int], frozenset[int] | None],
     return start is not None and fixed.get((start[0], i)) is not None
 
 
-def label_columns_of(part: _Part, layout: Layout) -> Callable[[str], frozenset[int] | None]:
-    """The :func:`align` constraint of a part: level-1 names to its level-1 columns, level-2
-    names to its level-2 columns (when it has such columns)."""
+def label_columns_of(part: _Part, layout: Layout) -> Callable[[str], CellRule]:
+    """The :func:`align` rules of a part: level-1 names to its level-1 columns, level-2
+    names to its level-2 columns (a name of both levels, 成本指标, to either); text that is
+    no level name nor a piece of one to a level column only at a cost."""
     spans = part.header.columns.spans
     level1 = frozenset(c for c, s in enumerate(spans) if s.role == "level1")
     level2 = frozenset(c for c, s in enumerate(spans) if s.role == "level2")
 
-    def columns(text: str) -> frozenset[int] | None:
-        # a name of both levels (成本指标: level 1 in one template, level 2 in another)
-        # may go to either
-        out = (level1 if is_level1(text, layout) else frozenset()) | (
+    def rule(text: str) -> CellRule:
+        only = (level1 if is_level1(text, layout) else frozenset()) | (
             level2 if is_known_level2(text, layout) else frozenset())
-        return out or None
+        if only:
+            return CellRule(only=only)
+        if all(is_level_fragment(piece, layout) for piece in text.split()):
+            return _ANYWHERE
+        return CellRule(penalised=level1 | level2)
 
-    return columns
+    return rule
 
 
 def calibrate(part: _Part, layout: Layout, rounds: int = 3) -> list[list[Word]]:
