@@ -86,6 +86,13 @@ def _is_heading_cell(text: str, layout: Layout) -> bool:
                for lb in LABELS[layout])
 
 
+def _is_heading_piece(text: str, layout: Layout) -> bool:
+    """A piece of such a heading, wrapped in its narrow cell (``绩效`` / ``指标``)."""
+    key = compact(text)
+    return bool(key) and any(lb.kind == "heading" and any(key in compact(s) for s in lb.spellings)
+                             for lb in LABELS[layout])
+
+
 def level3_column(lines: Sequence[list[Segment]]) -> int | None:
     """Where level-3 names start: the commonest start of the segment before a line's last
     one (the last is the target); on a tie the rightmost, as labels sit left of names."""
@@ -216,6 +223,9 @@ def page_table(lines: Sequence[Line], layout: Layout) -> PageTable:
             header = header or cols
             continue
         segs = [s for s in segs if not _is_heading_cell(s.text, layout)]
+        if segs and header and segs[0].end <= min(h.start for h in header.values()) and (
+                _is_heading_piece(segs[0].text, layout)):
+            segs = segs[1:]  # 绩效 / 指标: a table-wide heading wrapped down the left
         if segs:
             body.append((line.index, segs))
     col3 = level3_column([segs for _, segs in body])
