@@ -41,7 +41,6 @@ from extractors.vocabulary import (
     is_known_level2,
     is_level1,
     is_level_fragment,
-    is_sign_off_line,
 )
 
 
@@ -561,10 +560,7 @@ def read_layout_table(pages: Sequence[Sequence[Line]], layout: Layout, default: 
     heading: Period | None = None
     header: HeaderBlock | None = None
     captioned = False
-    ended = False
     for page in pages:
-        if ended:
-            break
         found_at = _headers(page, layout, settings)
         i = 0
         while i < len(page):
@@ -580,9 +576,6 @@ def read_layout_table(pages: Sequence[Sequence[Line]], layout: Layout, default: 
                 i += found.count
                 continue
             line = page[i]
-            if header is not None and is_sign_off_line(line.text):
-                ended = True  # the sign-off rows under the table: the form's table ends
-                break
             alone = block_period(line.text, layout, whole=True) if not line.blank else None
             if alone is not None and len(line_segments(line.text)) == 1:
                 heading, captioned = alone, True

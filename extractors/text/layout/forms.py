@@ -30,6 +30,7 @@ from extractors.vocabulary import (
     find_title,
     find_year,
     find_year_line,
+    is_sign_off_line,
     refused_title,
     title_year,
 )
@@ -106,6 +107,8 @@ def _form(lines: list[Line], layout: Layout) -> Form:
     if year is not None:
         fields["year"] = year
     table = body[cut:]
+    end = next((k for k, ln in enumerate(table) if is_sign_off_line(ln.text)), len(table))
+    table = table[:end]  # the sign-off rows under the table (审核意见, seal, date) end it
     if extended is not None and extended.extended:
         indicators = read_layout_table(split_pages(table), layout, default_period(layout),
                                        _COLUMNS)
