@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.text.layout.columns import _level3_cells, join_known
+from extractors.text.layout.columns import _level3_cells, _nearest, join_known
 from extractors.text.layout.forms import parse_pdftotext_layout
 from extractors.text.layout.header import accepted_hits, join_wrapped_labels
 from extractors.text.layout.lines import document_lines, line_segments
@@ -238,6 +238,23 @@ def test_level3_cells_of_an_export_that_prints_centred_cells_apart() -> None:
              (4, {0: "开展巡河", 1: ">=250次"}),
              (5, {0: "工程验收合格"}), (6, {1: "=100%"}), (7, {0: "率"})]
     assert _level3_cells(lines, 0, 1, tight=True) == [[0], [1, 3], [4], [5, 7]]
+
+
+def test_levels_printed_on_every_row_are_one_label_per_row() -> None:
+    rows = [Extent(2.0 * i, 2.0 * i) for i in (1, 3, 5, 7)]
+    frags = [Fragment(i, "数量指标", 2.0 * i) for i in (1, 3, 5, 7)]
+    labels = assign_labels(rows, frags, None, lambda t: t == "数量指标")
+    assert labels == ["数量指标"] * 4  # never 数量指标\n数量指标 joined into one label
+
+
+def test_a_line_between_two_rows_goes_to_the_row_its_cell_wraps_around() -> None:
+    """平方公 / row / 里 / next row: 里 closes the unit cell of the row above."""
+    lines = [(0, {5: "平方公"}), (1, {2: "治理水土流失面积", 4: "10"}), (2, {5: "里"}),
+             (3, {2: "管护小型水库", 4: "55", 5: "座"})]
+    groups = _level3_cells(lines, 2, 4, tight=True)
+    assert groups == [[1], [3]]
+    assert _nearest(groups, 2, dict(lines)) == 0
+    assert _nearest(groups, 2) == 1  # without the cells: the one below
 
 
 # --- properties -----------------------------------------------------------------------

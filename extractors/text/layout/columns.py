@@ -400,17 +400,17 @@ def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
             both = i in has_target and last in has_target
             two_rows = both and (
                 tight or (i - last == 2 and not _centred_between(by_line, last, i)))
+            # a lone name-and-target line is not continued by a name alone
+            lone = centred and out[-1] == [last] and last in has_target and i not in has_target
             if i - last == 1:
-                # a lone name-and-target line is not continued by a name alone
-                two_rows = two_rows or (centred and out[-1] == [last] and last in has_target
-                                        and i not in has_target)
+                two_rows = two_rows or lone
                 # ... nor is a cell whose target is printed apart continued by a line with
                 # a target of its own
                 two_rows = two_rows or (centred and i in has_target and any(
                     j in has_target for j in range(out[-1][0] + 1, last)))
                 join = not two_rows
             elif i - last == 2 and last + 1 in others:
-                join = not two_rows
+                join = not two_rows and not lone
                 split_seen = split_seen or (join and last + 1 in has_target)
             else:
                 join = False
@@ -426,9 +426,11 @@ def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
 
 def _centred_between(by_line: dict[int, dict[int, str]], above: int, below: int) -> bool:
     """Does the line between ``above`` and ``below`` print a cell in a column neither
-    prints?"""
+    prints, and that the lines around them do not continue (a cell wrapped around ``below``
+    or ``above`` prints its pieces on both sides of it)?"""
     outer = set(by_line.get(above, {})) | set(by_line.get(below, {}))
-    return any(c not in outer for c in by_line.get(above + 1, {}))
+    around = set(by_line.get(above - 1, {})) | set(by_line.get(below + 1, {}))
+    return any(c not in outer and c not in around for c in by_line.get(above + 1, {}))
 
 
 def is_tight(lines: Sequence[Line]) -> bool:
@@ -441,10 +443,26 @@ def is_tight(lines: Sequence[Line]) -> bool:
     return blank * 4 < len(lines)
 
 
-def _nearest(groups: Sequence[Sequence[int]], i: int) -> int:
-    """The level-3 cell a line of other cells belongs to: the nearest; on a tie the one
-    below (the one above prints its own cells on its own lines)."""
-    return min(range(len(groups)), key=lambda g: (min(abs(i - j) for j in groups[g]), -g))
+def _nearest(groups: Sequence[Sequence[int]], i: int,
+             by_line: dict[int, dict[int, str]] | None = None) -> int:
+    """The level-3 cell a line of other cells belongs to: the nearest; on a tie the one its
+    cells wrap around (a piece of the same column printed on the other side of that row:
+    ``平方公`` / row / ``里``), else the one below (the one above prints its own cells on its
+    own lines)."""
+    def distance(g: int) -> int:
+        return min(abs(i - j) for j in groups[g])
+
+    best = min(range(len(groups)), key=lambda g: (distance(g), -g))
+    if by_line is not None and best > 0 and distance(best - 1) == distance(best):
+        cols = by_line.get(i, {})
+
+        def wraps(group: Sequence[int]) -> bool:
+            side = by_line.get(2 * group[0] - i, {}) if len(group) == 1 else {}
+            return any(c in side for c in cols)
+
+        if wraps(groups[best - 1]) and not wraps(groups[best]):
+            return best - 1
+    return best
 
 
 def _block_rows(parts: Sequence[_Part], cells_by_part: Sequence[list[tuple[int, dict[int, str]]]],
@@ -467,10 +485,11 @@ def _block_rows(parts: Sequence[_Part], cells_by_part: Sequence[list[tuple[int, 
                 rows.append(_Row(p, part.page, lines[0][0], lines[-1][0],
                                  _merge(c for _, c in lines), cut=True))
             continue
+        by_line = dict(lines)
         members: list[list[dict[int, str]]] = [[] for _ in groups]
         spans = [[g[0], g[-1]] for g in groups]
         for i, cells in lines:
-            g = _nearest(groups, i)
+            g = _nearest(groups, i, by_line)
             members[g].append(cells)
             spans[g] = [min(spans[g][0], i), max(spans[g][1], i)]
         for g, cells_list in enumerate(members):

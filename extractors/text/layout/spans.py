@@ -81,8 +81,8 @@ def assign_labels(
                 continue
             for j in range(i + 1, min(i + MAX_JOIN, n_frags) + 1):
                 group = frags[i:j]
-                if not _joinable(group):
-                    break
+                if not _joinable(group) or (j > i + 1 and all(known(f.text) for f in group)):
+                    break  # too far apart, or whole labels each (printed on every row)
                 extra = 0.0 if j == i + 1 else (JOIN_KNOWN if known(join_text(group)) else JOIN)
                 target = group[0].y + group[-1].y
                 slack = group[0].slack + group[-1].slack
