@@ -236,6 +236,8 @@ def align(centres: Sequence[float], words: Sequence[Word],
                     continue
                 here = abs(centre - centres[c]) + cut + (
                     _NOT_A_LABEL if c in rule.penalised else 0.0)
+                if j - i > 1:  # words kept together reaching into a neighbour's column
+                    here += _overflow(centres, c, words[i].start, words[j - 1].end)
                 if i == 0:
                     if here < best[j][c]:
                         best[j][c], back[(j, c)] = here, (0, -1)
@@ -261,6 +263,14 @@ def align(centres: Sequence[float], words: Sequence[Word],
                     " ".join(w.text for w in words[i:j])))
         j, c = i, pc
     return out[::-1]
+
+
+def _overflow(centres: Sequence[float], c: int, start: int, end: int) -> float:
+    """How far text from ``start`` to ``end`` placed in column ``c`` reaches past the
+    midpoints to its neighbours' centres."""
+    right = (centres[c] + centres[c + 1]) / 2 if c + 1 < len(centres) else float("inf")
+    left = (centres[c - 1] + centres[c]) / 2 if c > 0 else float("-inf")
+    return max(0.0, end - right) + max(0.0, left - start)
 
 
 def _fixed_before(fixed: dict[tuple[int, int], frozenset[int] | None],
