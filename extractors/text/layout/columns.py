@@ -570,11 +570,22 @@ def _levels(parts: Sequence[_Part], cells_by_part: Sequence[list[tuple[int, dict
 
 def _part_periods(parts: Sequence[_Part], headings: Sequence[Period | None],
                   default: Period, layout: Layout) -> list[Period]:
-    """The period of each part's rows: its block heading, else that of the part before it
+    """The period of each part's rows: its block heading; for a part that starts a new block
+    (its header row printed below rows of the same page), the heading printed beside the
+    parts that continue it on the next pages (a tall vertical heading is printed where the
+    block's middle falls); else the heading line above it, else that of the part before it
     (a block continued on the next page), else the template's default."""
+    owns = [block_period("".join(p.blocks), layout) if p.blocks else None for p in parts]
     out: list[Period] = []
-    for part, heading in zip(parts, headings, strict=True):
-        own = block_period("".join(part.blocks), layout) if part.blocks else None
+    for k, (part, heading) in enumerate(zip(parts, headings, strict=True)):
+        own = owns[k]
+        if own is None and part.fresh:
+            for m in range(k + 1, len(parts)):
+                if parts[m].fresh:
+                    break
+                if owns[m] is not None:
+                    own = owns[m]
+                    break
         out.append(own or heading or (out[-1] if out else default))
     return out
 
