@@ -565,21 +565,41 @@ def _levels(parts: Sequence[_Part], cells_by_part: Sequence[list[tuple[int, dict
         for k, r in enumerate(idx):
             out[r] = (got[0][k], got[1][k])
         carry = [got[0][-1], got[1][-1]]
+    return _label_back(parts, rows, out)
+
+
+def _label_back(parts: Sequence[_Part], rows: Sequence[_Row],
+                levels: list[tuple[str | None, str | None]]
+                ) -> list[tuple[str | None, str | None]]:
+    """Rows at the end of a page left without a label take the one the part continuing the
+    table on the next page opens with: a merged cell cut by the page break prints its label
+    once, in its larger piece (here the lower one)."""
+    out = list(levels)
+    for level in (0, 1):
+        for r in range(len(rows) - 2, -1, -1):
+            nxt = rows[r + 1]
+            if (out[r][level] is None and out[r + 1][level] is not None
+                    and (nxt.part == rows[r].part or (nxt.part == rows[r].part + 1
+                                                       and not parts[nxt.part].fresh))):
+                pair = list(out[r])
+                pair[level] = out[r + 1][level]
+                out[r] = (pair[0], pair[1])
     return out
 
 
 def _part_periods(parts: Sequence[_Part], headings: Sequence[Period | None],
                   default: Period, layout: Layout) -> list[Period]:
-    """The period of each part's rows: its block heading; for a part that starts a new block
-    (its header row printed below rows of the same page), the heading printed beside the
-    parts that continue it on the next pages (a tall vertical heading is printed where the
-    block's middle falls); else the heading line above it, else that of the part before it
-    (a block continued on the next page), else the template's default."""
+    """The period of each part's rows: its block heading; for a part that starts a block (the
+    first, or one whose header row is printed below rows of the same page) under no heading
+    line, the heading printed beside the parts that continue it on the next pages (a tall
+    vertical heading is printed where the block's middle falls); else the heading line above
+    it, else that of the part before it (a block continued on the next page), else the
+    template's default."""
     owns = [block_period("".join(p.blocks), layout) if p.blocks else None for p in parts]
     out: list[Period] = []
     for k, (part, heading) in enumerate(zip(parts, headings, strict=True)):
         own = owns[k]
-        if own is None and part.fresh:
+        if own is None and (part.fresh or k == 0) and heading is None:
             for m in range(k + 1, len(parts)):
                 if parts[m].fresh:
                     break
