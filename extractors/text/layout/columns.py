@@ -420,7 +420,7 @@ def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
                     j in has_target for j in range(out[-1][0] + 1, last)))
                 join = not two_rows
             elif i - last == 2 and last + 1 in others:
-                join = not two_rows and not lone
+                join = not two_rows and not lone and not _closes_wrap(by_line, last, l3)
                 split_seen = split_seen or (join and last + 1 in has_target)
             else:
                 join = False
@@ -432,6 +432,13 @@ def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
 
     groups, centred = group(False)
     return group(True)[0] if centred else groups
+
+
+def _closes_wrap(by_line: dict[int, dict[int, str]], line: int, l3: int) -> bool:
+    """Does the line below ``line`` close cells wrapped around it (their first pieces on the
+    line above, which prints no name): then the row ends there."""
+    above, below = by_line.get(line - 1, {}), by_line.get(line + 1, {})
+    return bool(below) and l3 not in above and all(c in above for c in below)
 
 
 def _centred_between(by_line: dict[int, dict[int, str]], above: int, below: int) -> bool:
