@@ -39,7 +39,7 @@ from typing import Any
 
 import pdfplumber
 
-from extractors import pdf_pages
+from extractors.pdf import pages as pdf_pages
 from extractors.pdf.forms import read_pdf_forms
 from extractors.pdf.settings import PdfSettings
 
