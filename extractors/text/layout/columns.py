@@ -16,31 +16,32 @@ gives the period of the rows below its column-header row.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import groupby
 
 from extractors.model import IndicatorRow, Layout, Period
 from extractors.profiles import Role
 from extractors.table_columns import (
     CELL_ROLES,
-    CORE_ROLES,
-    Columns,
     Heading,
     heading_role,
     read_headings,
     with_group_row,
+)
+from extractors.text.layout.align import (
+    HeaderBlock,
+    TablePart,
+    calibrate,
+    cells_of,
 )
 from extractors.text.layout.lines import Line, line_segments
 from extractors.text.layout.spans import Extent, Fragment, assign_labels
 from extractors.vocabulary import (
     block_period,
     caption_period,
-    is_block_fragment,
     is_known_level2,
     is_level1,
-    is_level_fragment,
 )
 
 
@@ -55,24 +56,6 @@ class LayoutColumnSettings:
 
     max_header_lines: int = 6
     min_headings: int = 3
-
-
-@dataclass(frozen=True, slots=True)
-class HeaderBlock:
-    """A column-header row found at ``lines[first:first + count]``."""
-
-    first: int
-    count: int
-    columns: Columns
-    #: Text of block headings (or pieces) printed among the headings, top to bottom
-    blocks: tuple[str, ...] = ()
-
-    @property
-    def extended(self) -> bool:
-        """Does the table print more than the four classic columns (a role beyond levels and
-        target, a period marker, a block heading)? Only then is this reader needed."""
-        return bool(self.blocks) or any(
-            s.role not in CORE_ROLES or s.period is not None for s in self.columns.spans)
 
 
 def stack_headings(lines: Sequence[Line], layout: Layout
@@ -137,197 +120,6 @@ def _opens_known(stacked: Sequence[tuple[Heading, int]], layout: Layout) -> bool
     return False
 
 
-@dataclass(slots=True)
-class _Part:
-    """The lines of a table between one column-header row and the next (one page), with the
-    centre of each column on this page's character grid and the left edge of the table."""
-
-    header: HeaderBlock
-    page: int
-    centres: list[float]
-    left: float
-    #: The page's widest line, in characters: the scale of its character grid
-    width: int
-    #: Starts a new block: its header row is printed below rows of the same page, or under a
-    #: block heading line
-    fresh: bool = False
-    lines: list[Line] = field(default_factory=list)
-    blocks: list[str] = field(default_factory=list)
-    #: The centres before calibration (see :func:`_carry_offsets`)
-    initial: list[float] = field(default_factory=list)
-
-
-#: Costs, in character columns: a second run of text in one column of a line, and cutting
-#: a run at a single space (a cell that fills its column leaves one space before the next).
-_SHARE = 4.0
-_SPLIT = 2.0
-#: ... and putting text that is no level name nor a piece of one in a level column (a name
-#: of a variant's own taxonomy may still go there when nothing else fits).
-_NOT_A_LABEL = 8.0
-
-
-@dataclass(frozen=True, slots=True)
-class CellRule:
-    """Where a text of a body line may go: ``only`` these columns (a taxonomy name), and at
-    a cost to the ``penalised`` ones (level columns, for text that is no level name)."""
-
-    only: frozenset[int] | None = None
-    penalised: frozenset[int] = frozenset()
-
-
-_ANYWHERE = CellRule()
-
-
-@dataclass(frozen=True, slots=True)
-class Word:
-    """Text between spaces, and the run (text between column gaps) it belongs to."""
-
-    start: int
-    end: int
-    text: str
-    run: int
-
-
-def line_words(line: Line, part: _Part, layout: Layout) -> list[Word]:
-    """A body line's words, each with its run; block-heading characters left of the table go
-    to the part's block text instead. A level name of the template's taxonomy ends a run
-    (``数量指标 开展健康教育讲座``: the level-2 cell, then the level-3 one)."""
-    out: list[Word] = []
-    run = 0
-    for seg in line_segments(line.text):
-        if not out and seg.end <= part.left and is_block_fragment(seg.text, layout):
-            part.blocks.append(seg.text)
-            continue
-        run += 1
-        for m in re.finditer(r"\S+", seg.text):
-            out.append(Word(seg.start + m.start(), seg.start + m.end(), m.group(), run))
-            if is_level1(m.group(), layout) or is_known_level2(m.group(), layout):
-                run += 1  # a level name one space before the next cell's text ends its run
-    return out
-
-
-def align(centres: Sequence[float], words: Sequence[Word],
-          rule_of: Callable[[str], CellRule] = lambda _: _ANYWHERE
-          ) -> list[tuple[int, float, str]]:
-    """(column, centre, text) of each cell text of a line: the words cut into runs, each run
-    in a column, columns left to right, each run as near as it can be to its column's centre
-    (a monotone alignment). Keeping a run of text whole is preferred; two runs share a column
-    only at a cost. ``rule_of(text)``: where a text may go (a name of the template's level
-    taxonomy goes to a level column of its level, and shares it with nothing; other text
-    goes to a level column only at a cost)."""
-    n, m = len(words), len(centres)
-    if n == 0:
-        return []
-    inf = float("inf")
-    # best[j][c]: words[:j] placed, the last run (ending at word j-1) in column c
-    best = [[inf] * m for _ in range(n + 1)]
-    back: dict[tuple[int, int], tuple[int, int]] = {}
-    fixed: dict[tuple[int, int], frozenset[int] | None] = {}
-    for j in range(1, n + 1):
-        for i in range(j - 1, -1, -1):
-            if words[i].run != words[j - 1].run:
-                break
-            centre = (words[i].start + words[j - 1].end) / 2
-            cut = _SPLIT if i > 0 and words[i - 1].run == words[i].run else 0.0
-            rule = rule_of(" ".join(w.text for w in words[i:j]))
-            only = fixed[(i, j)] = rule.only
-            for c in range(m):
-                if only is not None and c not in only:
-                    continue
-                here = abs(centre - centres[c]) + cut + (
-                    _NOT_A_LABEL if c in rule.penalised else 0.0)
-                if j - i > 1:  # words kept together reaching into a neighbour's column
-                    here += _overflow(centres, c, words[i].start, words[j - 1].end)
-                if i == 0:
-                    if here < best[j][c]:
-                        best[j][c], back[(j, c)] = here, (0, -1)
-                    continue
-                for pc in range(c + 1):
-                    prev = best[i][pc]
-                    if prev == inf:
-                        continue
-                    if pc == c and (words[i - 1].run == words[i].run or only is not None
-                                    or _fixed_before(fixed, back, i, pc)):
-                        continue  # a run cut into one column, or a label sharing its cell
-                    cost = prev + here + (_SHARE if pc == c else 0.0)
-                    if cost < best[j][c]:
-                        best[j][c], back[(j, c)] = cost, (i, pc)
-    c = min(range(m), key=lambda k: best[n][k])
-    if best[n][c] == inf:  # no placement keeps the labels in their columns
-        return align(centres, words)
-    out: list[tuple[int, float, str]] = []
-    j = n
-    while j > 0:
-        i, pc = back[(j, c)]
-        out.append((c, (words[i].start + words[j - 1].end) / 2,
-                    " ".join(w.text for w in words[i:j])))
-        j, c = i, pc
-    return out[::-1]
-
-
-def _overflow(centres: Sequence[float], c: int, start: int, end: int) -> float:
-    """How far text from ``start`` to ``end`` placed in column ``c`` reaches past the
-    midpoints to its neighbours' centres."""
-    right = (centres[c] + centres[c + 1]) / 2 if c + 1 < len(centres) else float("inf")
-    left = (centres[c - 1] + centres[c]) / 2 if c > 0 else float("-inf")
-    return max(0.0, end - right) + max(0.0, left - start)
-
-
-def _fixed_before(fixed: dict[tuple[int, int], frozenset[int] | None],
-                  back: dict[tuple[int, int], tuple[int, int]], i: int, pc: int) -> bool:
-    """Is the text placed last, ending at word ``i`` in column ``pc``, a taxonomy label?"""
-    start = back.get((i, pc))
-    return start is not None and fixed.get((start[0], i)) is not None
-
-
-def label_columns_of(part: _Part, layout: Layout) -> Callable[[str], CellRule]:
-    """The :func:`align` rules of a part: level-1 names to its level-1 columns, level-2
-    names to its level-2 columns (a name of both levels, 成本指标, to either); text that is
-    no level name nor a piece of one to a level column only at a cost."""
-    spans = part.header.columns.spans
-    level1 = frozenset(c for c, s in enumerate(spans) if s.role == "level1")
-    level2 = frozenset(c for c, s in enumerate(spans) if s.role == "level2")
-
-    def rule(text: str) -> CellRule:
-        only = (level1 if is_level1(text, layout) else frozenset()) | (
-            level2 if is_known_level2(text, layout) else frozenset())
-        if only:
-            return CellRule(only=only)
-        if all(is_level_fragment(piece, layout) for piece in text.split()):
-            return _ANYWHERE
-        return CellRule(penalised=level1 | level2)
-
-    return rule
-
-
-def calibrate(part: _Part, layout: Layout, rounds: int = 3) -> list[list[Word]]:
-    """Move each column's centre to the median centre of the text aligned to it, a few
-    rounds: headings are centred over their cells, cell text may not be, and a page without
-    its own header row starts from other centres (see :func:`_new_part`)."""
-    words = [line_words(ln, part, layout) for ln in part.lines]
-    labels = label_columns_of(part, layout)
-    part.initial = list(part.centres)
-    for _ in range(rounds):
-        placed: dict[int, list[float]] = {}
-        for line_words_ in words:
-            for c, x, _ in align(part.centres, line_words_, labels):
-                placed.setdefault(c, []).append(x)
-        moved = [sorted(placed[c])[len(placed[c]) // 2] if c in placed else x
-                 for c, x in enumerate(part.centres)]
-        if moved == part.centres:
-            break
-        part.centres = moved
-    return words
-
-
-def _cells(part: _Part, words: Sequence[Word], layout: Layout) -> dict[int, str]:
-    """A body line's text by column."""
-    out: dict[int, list[str]] = {}
-    for c, _, text in align(part.centres, words, label_columns_of(part, layout)):
-        out.setdefault(c, []).append(text)
-    return {c: " ".join(ws) for c, ws in out.items()}
-
-
 def _headers(page: Sequence[Line], layout: Layout,
              settings: LayoutColumnSettings) -> dict[int, HeaderBlock]:
     """The column-header rows of a page, by the index of their first line."""
@@ -348,22 +140,22 @@ def _same_columns(a: HeaderBlock, b: HeaderBlock) -> bool:
         (s.role, s.period) for s in b.columns.spans]
 
 
-def _new_part(header: HeaderBlock, page: Sequence[Line], prev: _Part | None,
-              later: HeaderBlock | None = None) -> _Part:
+def _new_part(header: HeaderBlock, page: Sequence[Line], prev: TablePart | None,
+              later: HeaderBlock | None = None) -> TablePart:
     """A part under its own header row, or continuing ``prev``'s on a new page: its columns
     where a header row printed further down the page puts them (the same grid), else
     ``prev``'s scaled to the page's width."""
     width = max((len(ln.text.rstrip()) for ln in page), default=0)
     if later is not None and prev is not None:
         spans = later.columns.spans
-        return _Part(header, page[0].page, [(s.x0 + s.x1) / 2 for s in spans],
+        return TablePart(header, page[0].page, [(s.x0 + s.x1) / 2 for s in spans],
                      min(s.x0 for s in spans), width)
     if prev is None:
         spans = header.columns.spans
-        return _Part(header, page[0].page, [(s.x0 + s.x1) / 2 for s in spans],
+        return TablePart(header, page[0].page, [(s.x0 + s.x1) / 2 for s in spans],
                      min(s.x0 for s in spans), width)
     scale = width / prev.width if width and prev.width else 1.0
-    return _Part(header, page[0].page, [x * scale for x in prev.centres], prev.left * scale,
+    return TablePart(header, page[0].page, [x * scale for x in prev.centres], prev.left * scale,
                  width)
 
 
@@ -482,7 +274,8 @@ def _nearest(groups: Sequence[Sequence[int]], i: int,
     return best
 
 
-def _block_rows(parts: Sequence[_Part], cells_by_part: Sequence[list[tuple[int, dict[int, str]]]],
+def _block_rows(parts: Sequence[TablePart],
+                cells_by_part: Sequence[list[tuple[int, dict[int, str]]]],
                 period: Period | None) -> list[_Row]:
     """The rows of one column block: one per level-3 cell, with the block's other cells
     (level columns aside) of the lines nearest to it."""
@@ -540,7 +333,7 @@ def join_known(frags: Sequence[Fragment], known: Callable[[str], bool]) -> list[
     return out
 
 
-def _levels(parts: Sequence[_Part], cells_by_part: Sequence[list[tuple[int, dict[int, str]]]],
+def _levels(parts: Sequence[TablePart], cells_by_part: Sequence[list[tuple[int, dict[int, str]]]],
             rows: Sequence[_Row], period: Period | None, layout: Layout
             ) -> list[tuple[str | None, str | None]]:
     """Level-1/level-2 labels of each row, part by part, labels carried over a page break
@@ -575,7 +368,7 @@ def _levels(parts: Sequence[_Part], cells_by_part: Sequence[list[tuple[int, dict
     return _label_back(parts, rows, out)
 
 
-def _label_back(parts: Sequence[_Part], rows: Sequence[_Row],
+def _label_back(parts: Sequence[TablePart], rows: Sequence[_Row],
                 levels: list[tuple[str | None, str | None]]
                 ) -> list[tuple[str | None, str | None]]:
     """Rows at the end of a page left without a label take the one the part continuing the
@@ -594,7 +387,7 @@ def _label_back(parts: Sequence[_Part], rows: Sequence[_Row],
     return out
 
 
-def _part_periods(parts: Sequence[_Part], headings: Sequence[Period | None],
+def _part_periods(parts: Sequence[TablePart], headings: Sequence[Period | None],
                   default: Period, layout: Layout) -> list[Period]:
     """The period of each part's rows: its block heading; for a part that starts a block (the
     first, or one whose header row is printed below rows of the same page) under no heading
@@ -622,7 +415,7 @@ def read_layout_table(pages: Sequence[Sequence[Line]], layout: Layout, default: 
     """The indicator rows of one form from its table lines, in print order (row by row, the
     left of two blocks printed side by side first)."""
     settings = settings or LayoutColumnSettings()
-    parts: list[_Part] = []
+    parts: list[TablePart] = []
     headings: list[Period | None] = []
     heading: Period | None = None
     header: HeaderBlock | None = None
@@ -659,7 +452,7 @@ def read_layout_table(pages: Sequence[Sequence[Line]], layout: Layout, default: 
     for k, part in enumerate(parts):
         _carry_offsets(parts[:k], part)
         runs = calibrate(part, layout)
-        cells_by_part.append([(ln.index, _cells(part, r, layout))
+        cells_by_part.append([(ln.index, cells_of(part, r, layout))
                               for ln, r in zip(part.lines, runs, strict=True)])
     periods = _part_periods(parts, headings, default, layout)
     blocks: list[Period | None] = []
@@ -705,7 +498,7 @@ def _join_across_blocks(by_block: list[list[_Row]]) -> list[list[_Row]]:
     return out
 
 
-def _carry_offsets(before: Sequence[_Part], part: _Part) -> None:
+def _carry_offsets(before: Sequence[TablePart], part: TablePart) -> None:
     """Start ``part``'s calibration where the nearest part above of the same columns ended
     it: a column's cells sit the same way under its heading on every page (left-aligned text
     in a wide column stands well left of the heading's centre)."""
@@ -733,7 +526,7 @@ def _join_cut_rows(rows: list[_Row]) -> list[_Row]:
     return out
 
 
-def _indicator(row: _Row, part: _Part, block: Period | None, period: Period,
+def _indicator(row: _Row, part: TablePart, block: Period | None, period: Period,
                l1: str | None, l2: str | None) -> IndicatorRow:
     """The indicator row a printed row of column block ``block`` reads as."""
     columns = part.header.columns

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from itertools import groupby
 
 from extractors.model import Form, Layout
+from extractors.text.layout.align import HeaderBlock
 from extractors.text.layout.columns import (
-    HeaderBlock,
     LayoutColumnSettings,
     read_header_at,
     read_layout_table,
