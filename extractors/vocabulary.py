@@ -22,7 +22,7 @@ from typing import get_args
 
 from extractors.model import Layout, MoneyUnit, Period
 from extractors.profiles import LabelKind as LabelKind
-from extractors.profiles import Profile, Role, shipped_profiles
+from extractors.profiles import LabelSpec, Profile, Role, shipped_profiles
 from extractors.profiles import compact as compact
 
 _SPACE = "[ \u3000\u00a0\t]*"
@@ -41,33 +41,12 @@ def _profiles() -> dict[Layout, Profile]:
 PROFILES: dict[Layout, Profile] = _profiles()
 
 
-@dataclass(frozen=True, slots=True)
-class Label:
-    """A printed header label and the canonical field its value fills (``None``: a heading)."""
-
-    text: str
-    field: str | None
-    kind: LabelKind
-    layout: Layout
-    #: Other printed spellings of the label (its profile's ``synonyms``)
-    synonyms: tuple[str, ...] = ()
-    #: A printed money unit （万元）/（元） may follow the label
-    unit_suffix: bool = False
-    #: Fills its field only when no other label of the field is printed (else extra_fields)
-    fallback: bool = False
-
-    @property
-    def spellings(self) -> tuple[str, ...]:
-        return (self.text, *self.synonyms)
-
+#: A printed header label and the canonical field its value fills: the profile's own
+#: :class:`~extractors.profiles.LabelSpec` (one class, read where it is defined).
+Label = LabelSpec
 
 LABELS: dict[Layout, tuple[Label, ...]] = {
-    layout: tuple(Label(text=lb.text, field=lb.field, kind=lb.kind, layout=layout,
-                        synonyms=lb.synonyms, unit_suffix=lb.unit_suffix,
-                        fallback=lb.fallback)
-                  for lb in profile.labels)
-    for layout, profile in PROFILES.items()
-}
+    layout: profile.labels for layout, profile in PROFILES.items()}
 SHANGHAI_LABELS: tuple[Label, ...] = LABELS["shanghai"]
 NATIONAL_LABELS: tuple[Label, ...] = LABELS["national"]
 

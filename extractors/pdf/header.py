@@ -194,11 +194,11 @@ def column_labels(row: HeaderRow, below: HeaderRow, layout: Layout) -> RowRead |
     return RowRead(pairs=pairs, extras=[], lead="")
 
 
-def printed_label(row: HeaderRow, hit: LabelHit) -> str:
+def printed_label(row: HeaderRow, hit: LabelHit, layout: Layout) -> str:
     """A known label as the row printed it (colon and spaces removed), for extra_fields."""
     for cell in row.cells:
         flat = cell.text.replace("\n", " ")
-        found = label_at_start(flat, hit.label.layout)
+        found = label_at_start(flat, layout)
         if found is not None and found.label == hit.label:
             return compact(flat[found.start:found.end]).rstrip("：:")
     return hit.label.text
@@ -238,7 +238,7 @@ def read_header(rows: Sequence[HeaderRow], layout: Layout) -> Header:
         for hit, value in pairs:
             if unit is None and hit.money_unit is not None:
                 unit = hit.money_unit
-            if not values.add(hit.label, printed_label(row, hit), value):
+            if not values.add(hit.label, printed_label(row, hit, layout), value):
                 notes.append(f"page {row.page}: label {hit.label.text} printed twice; "
                              f"kept the first value")
             elif hit.label.field is not None and not hit.label.fallback:

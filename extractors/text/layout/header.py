@@ -88,7 +88,7 @@ def accepted_hits(text: str, layout: Layout) -> list[LabelHit]:
     blank = _BLANK_LABEL.fullmatch(text)
     if (blank is not None and not out and unknown_label(blank.group(1)) is not None
             and is_sign_off_blank(blank.group(2))):
-        label = Label(text=blank.group(1), field=None, kind="extra", layout=layout)
+        label = Label(text=blank.group(1), field=None, kind="extra")
         return [LabelHit(label, blank.start(1), blank.end(), None)]  # a sign-off blank
     for m in [*_COLON_LABEL.finditer(text), *_NOTED_LABEL.finditer(text)]:
         if any(m.start(1) < h.end and h.start < m.end() for h in out):
@@ -97,7 +97,7 @@ def accepted_hits(text: str, layout: Layout) -> list[LabelHit]:
             continue
         name = unknown_label(m.group(1))
         if name is not None:
-            label = Label(text=name, field=None, kind="extra", layout=layout)
+            label = Label(text=name, field=None, kind="extra")
             out.append(LabelHit(label, m.start(1), m.end(), None))
     return sorted(out, key=lambda h: h.start)
 
