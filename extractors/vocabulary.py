@@ -302,8 +302,13 @@ def is_level_fragment(text: str, layout: Layout) -> bool:
     """Is ``text`` a level-1/level-2 name of the taxonomy or a piece of one (``指标``,
     ``产出指``: what a wrapped level cell prints on one line)?"""
     key = compact(text)
-    names = (*LEVEL1[layout], *(n for names in LEVEL2[layout].values() for n in names))
-    return bool(key) and any(key in name for name in names)
+    return bool(key) and any(key in name for name in _LEVEL_NAMES[layout])
+
+
+#: Every level-1 and level-2 name of each layout's taxonomy.
+_LEVEL_NAMES: dict[Layout, tuple[str, ...]] = {
+    lay: (*LEVEL1[lay], *(n for names in LEVEL2[lay].values() for n in names))
+    for lay in PROFILES}
 
 
 def column_header_index(text: str, layout: Layout) -> int | None:

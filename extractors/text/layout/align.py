@@ -194,14 +194,21 @@ def label_columns_of(part: TablePart, layout: Layout) -> Callable[[str], CellRul
     level1 = frozenset(c for c, s in enumerate(spans) if s.role == "level1")
     level2 = frozenset(c for c, s in enumerate(spans) if s.role == "level2")
 
+    seen: dict[str, CellRule] = {}
+
     def rule(text: str) -> CellRule:
+        if text in seen:  # the alignment asks for every run of every line, every round
+            return seen[text]
         only = (level1 if is_level1(text, layout) else frozenset()) | (
             level2 if is_known_level2(text, layout) else frozenset())
         if only:
-            return CellRule(only=only)
-        if all(is_level_fragment(piece, layout) for piece in text.split()):
-            return _ANYWHERE
-        return CellRule(penalised=level1 | level2)
+            found = CellRule(only=only)
+        elif all(is_level_fragment(piece, layout) for piece in text.split()):
+            found = _ANYWHERE
+        else:
+            found = CellRule(penalised=level1 | level2)
+        seen[text] = found
+        return found
 
     return rule
 
@@ -209,7 +216,8 @@ def label_columns_of(part: TablePart, layout: Layout) -> Callable[[str], CellRul
 def calibrate(part: TablePart, layout: Layout, rounds: int = 3) -> list[list[Word]]:
     """Move each column's centre to the median centre of the text aligned to it, a few
     rounds: headings are centred over their cells, cell text may not be, and a page without
-    its own header row starts from other centres (see :func:`_new_part`)."""
+    its own header row starts from other centres (see
+    :func:`extractors.text.layout.columns._new_part`)."""
     words = [line_words(ln, part, layout) for ln in part.lines]
     labels = label_columns_of(part, layout)
     part.initial = list(part.centres)
@@ -226,9 +234,10 @@ def calibrate(part: TablePart, layout: Layout, rounds: int = 3) -> list[list[Wor
     return words
 
 
-def cells_of(part: TablePart, words: Sequence[Word], layout: Layout) -> dict[int, str]:
-    """A body line's text by column."""
+def cells_of(part: TablePart, words: Sequence[Word],
+             rule_of: Callable[[str], CellRule]) -> dict[int, str]:
+    """A body line's text by column (``rule_of``: the part's :func:`label_columns_of`)."""
     out: dict[int, list[str]] = {}
-    for c, _, text in align(part.centres, words, label_columns_of(part, layout)):
+    for c, _, text in align(part.centres, words, rule_of):
         out.setdefault(c, []).append(text)
     return {c: " ".join(ws) for c, ws in out.items()}

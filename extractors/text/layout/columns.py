@@ -34,6 +34,7 @@ from extractors.text.layout.align import (
     TablePart,
     calibrate,
     cells_of,
+    label_columns_of,
 )
 from extractors.text.layout.lines import Line, line_segments
 from extractors.text.layout.spans import Extent, Fragment, assign_labels
@@ -452,7 +453,8 @@ def read_layout_table(pages: Sequence[Sequence[Line]], layout: Layout, default: 
     for k, part in enumerate(parts):
         _carry_offsets(parts[:k], part)
         runs = calibrate(part, layout)
-        cells_by_part.append([(ln.index, cells_of(part, r, layout))
+        rule_of = label_columns_of(part, layout)
+        cells_by_part.append([(ln.index, cells_of(part, r, rule_of))
                               for ln, r in zip(part.lines, runs, strict=True)])
     periods = _part_periods(parts, headings, default, layout)
     blocks: list[Period | None] = []
