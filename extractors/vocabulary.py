@@ -456,3 +456,19 @@ def is_page_footer(line: str) -> bool:
     furniture, never content. Every extractor drops these lines."""
     s = unicodedata.normalize("NFKC", line).replace("—", "-").replace("–", "-").strip()
     return _FOOTER_RE.fullmatch(s) is not None
+
+
+#: Tick-box marks (contract v2 项目属性): a ticked and an empty box, as fonts print them
+#: (``R`` is Wingdings' ☑ extracted without a Unicode map).
+TICKED = frozenset("√✓✔☑■R")
+UNTICKED = frozenset("□☐")
+_BOXES = "".join(sorted(UNTICKED | TICKED - {"R"}))
+#: Options printed box after (``新增□ 延续☑``) whose last option has no box yet
+_OPTION_CUT = re.compile(rf"^[^{_BOXES}\s].*[{_BOXES}]\s*[^{_BOXES}\s]+$")
+
+
+def options_unfinished(text: str) -> bool:
+    """Tick-box options cut at the end of a line (``新增项目□延续项目☑往`` / ``年备选□``):
+    each option is printed before its box, so text after the last box is an option whose
+    box, on the next line, is still to come."""
+    return _OPTION_CUT.match(text.strip()) is not None

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 
 from extractors.text.layout.columns import _level3_cells, _nearest, join_known
 from extractors.text.layout.forms import parse_pdftotext_layout
-from extractors.text.layout.header import accepted_hits, join_wrapped_labels
+from extractors.text.layout.header import accepted_hits, join_wrapped_labels, wrapped_lines
 from extractors.text.layout.lines import document_lines, line_segments
 from extractors.text.layout.spans import Extent, Fragment, assign_labels
 from extractors.text.layout.vertical import RowLines, vertical_model
-from extractors.vocabulary import caption_period, is_sign_off_line
+from extractors.vocabulary import caption_period, is_sign_off_line, options_unfinished
 from extractors.vocabulary import is_page_footer as is_footer
 from tests.support.truth import diff_forms, load_truth
 
@@ -180,6 +180,52 @@ def test_two_labels_wrapped_on_one_line_are_both_joined() -> None:
     assert joined[6] == ["项目资金（万元）", "其中：财政拨款", "263.59"]
 
 
+def test_an_outer_label_written_back_keeps_the_inner_label_beside_it() -> None:
+    """An outer label wrapped over three lines (``经费总额及构`` / ``成（万元`` / ``）``) and the
+    inner one beside it (``其中：财政`` / ``拨款``) are both joined, the inner one kept whole
+    and a column gap apart even where the outer one, written back, is wider than its cell."""
+    lines = document_lines(
+        "经费总额及构\n"
+        "成（万元   其中：财政                                  12.50\n"
+        "   ）       拨款\n"
+        "         其他资金                                   3.00\n")
+    joined = [ln.text.split() for ln in join_wrapped_labels(lines, "national")]
+    assert joined[1][-2:] == ["其中：财政拨款", "12.50"]
+    assert "其他资金" in joined[3] and "拨款" not in " ".join(joined[2] + joined[3])
+
+
+def test_options_cut_after_an_option_go_on_to_the_next_line() -> None:
+    assert options_unfinished("新增项目□延续项目☑其")
+    assert not options_unfinished("新增项目□延续项目☑")
+    assert not options_unfinished("☑新增 □延续")  # boxes before: nothing shows a cut
+    assert not options_unfinished("常年项目")
+    text = ("                    项目绩效目标表（2024年度）\n"
+            "    项目名称         某某设备购置\n"
+            "    项目属性         新增项目□延续项目☑其            主管部门         某某局\n"
+            "                 他□\n"
+            "   主管部门编码        123                    项目单位         某某中心\n")
+    form = parse_pdftotext_layout(text)[0]
+    assert form.fields["project_attribute"].split("\n") == ["新增项目□延续项目☑其", "他□"]
+    assert form.fields["supervising_dept_code"] == "123"
+
+
+def test_a_value_wrapped_at_its_cell_edge_stays_with_its_label() -> None:
+    """Labels printed on the first line of their values (not centred): a line that runs to
+    the column's wrap edge without ending a sentence goes on below, so the lines under it
+    are its own, not the next label's."""
+    header = ("      项目概况      某某经费用于本单位年度重点工作，覆盖辖区内全部的街道社区和乡\n"
+              "                镇。\n"
+              "      长期目标      目标1：完善设施，提升服务能力和水平，保障运行。目标2：开展\n"
+              "                培训，提升人员业务能力。\n"
+              "      年度目标      完成年度任务。\n")
+    lines = document_lines(header)
+    assert wrapped_lines(lines) == frozenset({0, 2})
+    form = parse_pdftotext_layout("                    绩效目标表（2024年度）\n" + header)[0]
+    assert form.fields["overview"].endswith("乡\n镇。")
+    assert form.fields["long_term_goal"].endswith("开展\n培训，提升人员业务能力。")
+    assert form.fields["overall_goal"] == "完成年度任务。"
+
+
 def test_a_line_opening_with_a_noted_label_and_its_value_is_a_label() -> None:
     hits = accepted_hits("填报单位（盖章）：某某服务中心                      单位：万元",
                          "national")
@@ -196,6 +242,15 @@ def test_label_pieces_on_consecutive_lines_join_when_together_known() -> None:
     joined = join_known(frags, known)
     assert [(f.text, f.y, f.slack) for f in joined] == [
         ("产出指\n标", 3.0, 0.0), ("产出指\n标", 9.0, 0.0), ("数量指标", 12.0, 0.0)]
+
+
+def test_a_label_piece_joins_the_next_even_where_that_is_a_label_alone() -> None:
+    def known(text: str) -> bool:
+        return text in ("满意度指标", "服务对象满意度指标")
+
+    frags = [Fragment(1, "服务对象", 2.0), Fragment(3, "满意度指标", 6.0),
+             Fragment(5, "满意度指标", 10.0)]
+    assert [f.text for f in join_known(frags, known)] == ["服务对象\n满意度指标", "满意度指标"]
 
 
 def test_sign_off_rows_end_the_table() -> None:

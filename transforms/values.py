@@ -11,6 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from extractors.model import MoneyUnit
+from extractors.vocabulary import TICKED, UNTICKED
 from transforms.text import key
 
 _WAN = Decimal(10000)
@@ -74,10 +75,6 @@ def parse_year(raw: str | None) -> int:
     return int(text)
 
 
-#: Tick-box marks (contract v2 项目属性): a ticked and an empty box, as fonts print them
-#: (``R`` is Wingdings' ☑ extracted without a Unicode map).
-TICKED = frozenset("√✓✔☑■R")
-UNTICKED = frozenset("□☐")
 _MARKS = "".join(sorted(TICKED | UNTICKED))
 _OPTION_AFTER = re.compile(rf"([^\s{_MARKS}:：]+)\s*([{_MARKS}])")
 _OPTION_BEFORE = re.compile(rf"([{_MARKS}])\s*([^\s{_MARKS}:：]+)")

@@ -108,6 +108,8 @@ def read_header_at(lines: Sequence[Line], i: int, layout: Layout,
         score = 10 * known - (len(read.columns.spans) - known)
         if best is None or score > best[0]:
             blocks = tuple(stacked[b][0].text for b in read.blocks)
+            if len(captions) == 1:  # one block heading over the whole table (长期绩效指标)
+                blocks = (*blocks, captions[0].text)
             best = (score, HeaderBlock(i, count, read.columns, blocks))
     return best[1] if best is not None else None
 
@@ -319,12 +321,13 @@ def _merge(cells_list: Iterable[dict[int, str]]) -> dict[int, str]:
 def join_known(frags: Sequence[Fragment], known: Callable[[str], bool]) -> list[Fragment]:
     """Pieces of a label wrapped in its cell, on consecutive lines (``产出指`` / ``标``) or
     with a line of other cells between them (``经济成本指`` / ``成本指标`` / ``标``), joined
-    into one when together, and not alone, they are a label of the template's taxonomy; the
-    joined label may sit anywhere between its pieces."""
+    into one when together they are a label of the template's taxonomy and the first alone
+    is not (``社会公众或服务对象`` / ``满意度指标``: the second piece may be a label by
+    itself); the joined label may sit anywhere between its pieces."""
     out: list[Fragment] = []
     for f in frags:
         prev = out[-1] if out else None
-        if (prev is not None and f.line - prev.line in (1, 2) and not known(f.text)
+        if (prev is not None and f.line - prev.line in (1, 2)
                 and not known(prev.text) and known(prev.text + f.text)):
             y = (prev.y - prev.slack + f.y) / 2
             slack = f.y - y if f.line - prev.line == 2 else 0.0  # one line apart: centred

@@ -27,6 +27,7 @@ from extractors.vocabulary import (
     is_sign_off_blank,
     label_at_start,
     money_note,
+    options_unfinished,
     unknown_label,
 )
 
@@ -129,8 +130,39 @@ def _blocks(lines: Sequence[Line], kinds: Sequence[str]) -> list[list[int]]:
     return blocks
 
 
-def _owners(lines: Sequence[Line], kinds: Sequence[str]) -> dict[int, int]:
-    """For each free line, the index of the label line it belongs to."""
+#: A value line ending in one of these ends its sentence: it does not go on below
+_SENTENCE_END = "。；;！？!?"
+#: Shorter runs than this (in characters) are never taken for text wrapped at the cell edge
+_WRAP_MIN_CHARS = 12
+#: How far short of the widest run a wrapped run may end: pdftotext's character columns
+#: drift by one or two over a line of CJK text (measured on the generated corpora)
+_WRAP_SLACK = 2
+
+
+def wrapped_lines(lines: Sequence[Line]) -> frozenset[int]:
+    """Lines whose last run reaches the wrap column of its value column (where the long runs
+    starting in that column end) without ending a sentence: the text was wrapped at the
+    cell's edge and goes on in the next line, whichever way the label beside it is
+    aligned."""
+    last = [segs[-1] if segs else None for segs in (line_segments(ln.text) for ln in lines)]
+    long = [(i, seg) for i, seg in enumerate(last)
+            if seg is not None and len(seg.text) >= _WRAP_MIN_CHARS]
+    out: set[int] = set()
+    for i, seg in long:
+        if seg.text[-1] in _SENTENCE_END:
+            continue
+        peers = [p.end for _, p in long if abs(p.start - seg.start) <= _WRAP_SLACK]
+        if len(peers) >= 2 and seg.end >= max(peers) - _WRAP_SLACK:
+            out.add(i)
+    return frozenset(out)
+
+
+def _owners(lines: Sequence[Line], kinds: Sequence[str],
+            continued: frozenset[int] = frozenset()) -> dict[int, int]:
+    """For each free line, the index of the label line it belongs to. A line whose text
+    visibly goes on (``continued``: wrapped at the cell's edge, tick-box options cut after an
+    option) hands the free line under it to the same label, even where centring alone would
+    give that line to the next label."""
     owner: dict[int, int] = {}
     last_label: int | None = None
     pending: list[int] = []  # orphan free lines before any label line
@@ -146,7 +178,10 @@ def _owners(lines: Sequence[Line], kinds: Sequence[str]) -> dict[int, int]:
         above = sum(1 for i in block if i < labels[0])
         for a, b in pairwise(labels):
             run = [i for i in block if a < i < b]
-            keep = _split_run(above, len(run))
+            chain = 0
+            while chain < len(run) and (run[chain - 1] if chain else a) in continued:
+                chain += 1
+            keep = max(_split_run(above, len(run)), chain)
             owner.update({i: a for i in run[:keep]})
             owner.update({i: b for i in run[keep:]})
             above = len(run) - keep
@@ -249,9 +284,14 @@ def _blank_out(text: str, start: int, end: int) -> str:
 def _place(text: str, start: int, label: str) -> str:
     """``text`` with ``label`` written at ``start`` and a column gap after it; text already
     there moves right to make room (its values are read relative to the labels on the line);
-    a column gap is kept after text already on the line before ``start``."""
+    a column gap is kept after text already on the line before ``start``, and a label
+    written back before it that reaches past ``start`` is never cut."""
     before, after = text[:start].ljust(start), text[start:]
-    if before.rstrip() and len(before.rstrip()) + 2 > start:  # a label written back just before
+    if before and not before[-1].isspace() and after and not after[0].isspace():
+        tail = re.match(r"\S+", after)
+        assert tail is not None
+        before, after = before + tail.group(), after[tail.end():]
+    if before.rstrip() and len(before.rstrip()) + 2 > len(before):  # text right before
         before = before.rstrip() + "  "
     gap = len(after) - len(after.lstrip())
     need = len(label) + 2
@@ -277,33 +317,34 @@ def join_wrapped_labels(lines: Sequence[Line], layout: Layout) -> list[Line]:
     ``拨款``) written back as one label on the line between their pieces, where the value
     centred beside them is printed. Pieces are runs of text one over the other (overlapping
     character columns, at most ``_WRAP_GAP`` lines apart); they are joined only when together
-    they are a label of the profile that is longer than what the first piece alone reads."""
-    out = [Line(ln.page, ln.index, ln.text) for ln in lines]
-    segs = [_words(ln.text) for ln in out]
-    for k in range(len(out)):
-        n = 0
-        while n < len(segs[k]):  # re-read: a label written back here moves what follows it
-            a = segs[k][n]
-            n += 1
-            if compact(out[k].text[a.start:a.end]) != compact(a.text):
-                continue  # already taken into a label above
-            own = _label_length(a.text, layout)
-            found = _wrapped(out, segs, k, a, layout, own)
+    they are a label of the profile that is longer than what the first piece alone reads.
+    Every chain is found on the lines as printed, then all are written back left to right,
+    so an outer label (``项目资金（万元）``) written back never hides the inner one beside it."""
+    segs = [_words(ln.text) for ln in lines]
+    taken: set[tuple[int, int]] = set()
+    chains: list[tuple[int, int, str, list[tuple[int, Segment]]]] = []
+    for k in range(len(lines)):
+        for a in segs[k]:
+            if (k, a.start) in taken:
+                continue
+            found = _wrapped(lines, segs, k, a, layout, _label_length(a.text, layout), taken)
             if found is None:
                 continue
             pieces, label = found
-            for j, seg in pieces:
-                out[j] = Line(out[j].page, out[j].index, _blank_out(out[j].text, seg.start,
-                                                                     seg.end))
-            mid = (pieces[0][0] + pieces[-1][0]) // 2
-            target = out[mid]
-            out[mid] = Line(target.page, target.index, _place(target.text, a.start, label))
-            segs[mid] = _words(out[mid].text)
-    return out
+            taken.update((j, seg.start) for j, seg in pieces)
+            chains.append(((pieces[0][0] + pieces[-1][0]) // 2, a.start, label, pieces))
+    texts = [ln.text for ln in lines]
+    for _, _, _, pieces in chains:
+        for j, seg in pieces:
+            texts[j] = _blank_out(texts[j], seg.start, seg.end)
+    for mid, start, label, _ in sorted(chains, key=lambda c: (c[0], c[1])):
+        texts[mid] = _place(texts[mid], start, label)
+    return [Line(ln.page, ln.index, text) for ln, text in zip(lines, texts, strict=True)]
 
 
 def _wrapped(lines: Sequence[Line], segs: Sequence[list[Segment]], k: int, a: Segment,
-             layout: Layout, own: int) -> tuple[list[tuple[int, Segment]], str] | None:
+             layout: Layout, own: int, taken: set[tuple[int, int]],
+             ) -> tuple[list[tuple[int, Segment]], str] | None:
     """The longest chain of pieces from ``a`` down that together read as a label longer than
     ``own`` and nothing but it, if any."""
     best: tuple[list[tuple[int, Segment]], str] | None = None
@@ -323,7 +364,8 @@ def _wrapped(lines: Sequence[Line], segs: Sequence[list[Segment]], k: int, a: Se
             if lines[j].page != lines[k].page:
                 break
             for b in segs[j]:
-                if b.start < last.end + 1 and last.start < b.end + 1 and b.start >= a.start - 2:
+                if (b.start < last.end + 1 and last.start < b.end + 1
+                        and b.start >= a.start - 2 and (j, b.start) not in taken):
                     grow([*chain, (j, b)])
 
     grow([(k, a)])
@@ -351,7 +393,11 @@ def parse_header(lines: Sequence[Line], layout: Layout) -> Header:
     entries = {i: _LabelLine(lines[i], hits[i]) for i, k in enumerate(kinds) if k == "label"}
     for i, entry in entries.items():
         _label_line_values(entry, i)
-    for i, owner in _owners(lines, kinds).items():
+    continued = wrapped_lines(lines) | frozenset(
+        i for i, entry in entries.items()
+        if any(options_unfinished(text) for pieces in entry.pieces.values()
+               for _, text in pieces[-1:]))
+    for i, owner in _owners(lines, kinds, continued).items():
         entry = entries[owner]
         for seg in line_segments(lines[i].text):
             if _BRACKETS.fullmatch(seg.text):
