@@ -70,6 +70,13 @@ class FieldValues:
         return self.fields, kept
 
 
+def opens_with_code(value: str) -> bool:
+    """Does a value open with its code (``[077]淮北市…``, ``324001-淮北市…``)? Then it is the
+    first line of its value: a code is printed before the name, never after a wrap."""
+    m = _CODE_RE.match(value) or _CODE_DASH_RE.match(value)
+    return m is not None and any(ch.isdigit() for ch in m.group(1))
+
+
 def split_code(value: str) -> tuple[str | None, str]:
     """``[077]淮北市…局``, ``324001-淮北市…局`` or ``淮北市…局 308001`` → (the code, the name
     alone); a value without a code → (None, value)."""

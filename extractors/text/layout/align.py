@@ -106,6 +106,10 @@ def line_words(line: Line, part: TablePart, layout: Layout) -> list[Word]:
             continue
         run += 1
         for m in re.finditer(r"\S+", seg.text):
+            if (not out and m.start() == 0 and seg.start + m.end() <= part.left
+                    and m.end() < len(seg.text) and is_block_fragment(m.group(), layout)):
+                part.blocks.append(m.group())  # a block heading's piece one space before
+                continue                        # the level-1 cell (本年 产出指标)
             out.append(Word(seg.start + m.start(), seg.start + m.end(), m.group(), run))
             if is_level1(m.group(), layout) or is_known_level2(m.group(), layout):
                 run += 1  # a level name one space before the next cell's text ends its run

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from extractors.header_fields import FieldValues
+from extractors.header_fields import CODE_FIELDS, FieldValues, opens_with_code
 from extractors.model import Extra, Layout, MoneyUnit
 from extractors.text.layout.lines import Line, Segment, line_segments
 from extractors.vocabulary import (
@@ -61,7 +61,7 @@ _BLANK_LABEL = re.compile(r"\s*(\S{1,30}?)[：:](.*)")
 _FIGURE_AFTER = re.compile(r"\s?-?\d[\d,]*(?:\.\d+)?(?:万元|万|元)?(?:\s{2,}|\s*$)")
 #: A run ending in a colon and a column gap before a value: a label the profile may not
 #: know (a colon inside a narrative, ``具体措施如下：一是…``, is followed by its text).
-_COLON_LABEL = re.compile(r"(?:^|(?<=\s\s))(\S[^：:\s]{0,29})[：:](?=\s{2,}\S)")
+_COLON_LABEL = re.compile(r"(?:^\s*|(?<=\s\s))(\S[^：:\s]{0,29})[：:](?=\s{2,}\S)")
 #: ... or, opening a line, a label with a bracketed note and its value glued to the colon
 #: (``填报单位（盖章）：某某中心``): a narrative does not open a line that way.
 _NOTED_LABEL = re.compile(r"^\s*(\S[^：:\s（()）]{0,29}[（(][^（()）]{1,20}[）)])[：:](?=\S)")
@@ -158,11 +158,13 @@ def wrapped_lines(lines: Sequence[Line]) -> frozenset[int]:
 
 
 def _owners(lines: Sequence[Line], kinds: Sequence[str],
-            continued: frozenset[int] = frozenset()) -> dict[int, int]:
+            continued: frozenset[int] = frozenset(),
+            first_lines: frozenset[int] = frozenset()) -> dict[int, int]:
     """For each free line, the index of the label line it belongs to. A line whose text
     visibly goes on (``continued``: wrapped at the cell's edge, tick-box options cut after an
     option) hands the free line under it to the same label, even where centring alone would
-    give that line to the next label."""
+    give that line to the next label; a label line whose value visibly opens there
+    (``first_lines``: a code before a name) takes no free line from above."""
     owner: dict[int, int] = {}
     last_label: int | None = None
     pending: list[int] = []  # orphan free lines before any label line
@@ -181,7 +183,7 @@ def _owners(lines: Sequence[Line], kinds: Sequence[str],
             chain = 0
             while chain < len(run) and (run[chain - 1] if chain else a) in continued:
                 chain += 1
-            keep = max(_split_run(above, len(run)), chain)
+            keep = len(run) if b in first_lines else max(_split_run(above, len(run)), chain)
             owner.update({i: a for i in run[:keep]})
             owner.update({i: b for i in run[keep:]})
             above = len(run) - keep
@@ -250,6 +252,21 @@ def _drop_row_captions(lines: list[Line], hits: list[list[LabelHit]]) -> None:
                 lines[i] = Line(line.page, line.index, _blank_out(lines[i].text, h.start,
                                                                   h.end))
                 hits[i] = [x for x in hits[i] if x is not h]
+
+
+def _drop_headings_beside_text(lines: list[Line], hits: list[list[LabelHit]]) -> None:
+    """A group heading (``项目绩效目标`` left of 长期目标 / 年度目标) printed on a line
+    whose other text is no label: that text goes on a value of the rows it groups, so the
+    heading is blanked and the line read as free text, not as a separator."""
+    for i, line in enumerate(lines):
+        if not hits[i] or any(h.label.kind != "heading" for h in hits[i]):
+            continue
+        text = line.text
+        for h in hits[i]:
+            text = _blank_out(text, h.start, h.end)
+        if text.strip():
+            lines[i] = Line(line.page, line.index, text)
+            hits[i] = []
 
 
 def _drop_captions(lines: list[Line], hits: list[list[LabelHit]]) -> None:
@@ -386,6 +403,7 @@ def parse_header(lines: Sequence[Line], layout: Layout) -> Header:
     hits = [accepted_hits(ln.text, layout) for ln in lines]
     _drop_captions(lines, hits)
     _drop_row_captions(lines, hits)
+    _drop_headings_beside_text(lines, hits)
     kinds = [
         "sep" if ln.blank or (h and not _value_hits(h)) else "label" if h else "free"
         for ln, h in zip(lines, hits, strict=True)
@@ -397,15 +415,42 @@ def parse_header(lines: Sequence[Line], layout: Layout) -> Header:
         i for i, entry in entries.items()
         if any(options_unfinished(text) for pieces in entry.pieces.values()
                for _, text in pieces[-1:]))
-    for i, owner in _owners(lines, kinds, continued).items():
+    first_lines = frozenset(
+        i for i, entry in entries.items()
+        if any(entry.hits[h].label.field in CODE_FIELDS and opens_with_code(pieces[0][1])
+               for h, pieces in entry.pieces.items() if pieces))
+    placed: dict[int, list[tuple[int, Segment, int]]] = {}
+    for i, owner in _owners(lines, kinds, continued, first_lines).items():
         entry = entries[owner]
+        over = _column_labels(entry.hits, entry.line.text)
         for seg in line_segments(lines[i].text):
             if _BRACKETS.fullmatch(seg.text):
                 continue  # the closing bracket of a wrapped label: 项目资金（万元 / ）
-            hit_no = _column_owner(entry.hits, seg, _column_labels(entry.hits, entry.line.text))
+            hit_no = _column_owner(entry.hits, seg, over)
             if hit_no is not None:
-                entry.add(hit_no, i, seg.text)
+                placed.setdefault(owner, []).append((i, seg, hit_no))
+    for owner, found in placed.items():
+        if _column_labels(entries[owner].hits, entries[owner].line.text):
+            found = _by_value_edges(found)
+        for i, seg, hit_no in found:
+            entries[owner].add(hit_no, i, seg.text)
     return _assemble(hits, entries, unit)
+
+
+def _by_value_edges(found: list[tuple[int, Segment, int]]) -> list[tuple[int, Segment, int]]:
+    """Texts under labels printed over their columns, first placed by the nearest label
+    centre, then by the columns' left edges (where each column's text starts): a short last
+    line of a right column (``收。``) starts at that column's edge though it is nearer the
+    centre of the left one."""
+    edges: dict[int, int] = {}
+    for _, seg, hit_no in found:
+        edges[hit_no] = min(edges.get(hit_no, seg.start), seg.start)
+    order = sorted(edges, key=lambda h: edges[h])
+    out = []
+    for i, seg, hit_no in found:
+        at = [h for h in order if edges[h] <= seg.start]
+        out.append((i, seg, at[-1] if at else hit_no))
+    return out
 
 
 _BRACKETS = re.compile(r"[（()）]+")
