@@ -93,6 +93,9 @@ def test_v2_columns_reach_both_views(engine: sa.Engine) -> None:
 @pytest.mark.parametrize(("printed", "option"), [
     ("新增□ 延续√", "延续"), ("☑新增 □延续", "新增"), ("新增 ✓ 延续 □", "新增"),
     ("新增R 延续□", "新增"), ("常年项目", "常年项目"), ("□新增 □延续", None), ("", None),
+    # 口 printed for the empty box beside a ticked one; 口 inside a word stays a character
+    ("新增口延续■", "延续"), ("持续性项目■ 新增性项目口", "持续性项目"),
+    ("人口普查■ 其他口", "人口普查"), ("出口补助项目", "出口补助项目"),
 ])
 def test_the_ticked_option_wins(printed: str, option: str | None) -> None:
     assert ticked_option(printed) == option

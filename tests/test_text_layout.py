@@ -226,6 +226,32 @@ def test_a_value_wrapped_at_its_cell_edge_stays_with_its_label() -> None:
     assert form.fields["overall_goal"] == "完成年度任务。"
 
 
+def test_a_value_opening_with_its_code_starts_on_its_label_line() -> None:
+    """``(159)某某区文`` / ``化和旅游局``: the code shows the label is printed on its value's
+    first line, so the line under it goes on that value, not on the next label's."""
+    text = ("                    绩效目标表（2024年度）\n"
+            "     主管部门       (159)某某市某某区文         实施单位   某某馆\n"
+            "                化和旅游局\n"
+            "     项目来源       本级申报项目               项目期    2024年1月至12月\n")
+    form = parse_pdftotext_layout(text)[0]
+    assert form.fields["supervising_dept"] == "某某市某某区文\n化和旅游局"
+    assert form.fields["supervising_dept_code"] == "159"
+    assert dict(form.extra_fields)["项目来源"] == "本级申报项目"
+
+
+def test_a_short_last_line_of_a_right_column_stays_in_that_column() -> None:
+    text = ("                    绩效目标表（2024年度）\n"
+            "                        长期目标                                年度目标\n"
+            "  总体目标      完成培训30期，培育经营主体。         目标1：防控病虫害，保障"
+            "农产品稳定供给。目标2：\n"
+            "                                            改善人居环境，建设宜居乡村。目标3："
+            "促进农民增\n"
+            "                                            收。\n")
+    form = parse_pdftotext_layout(text)[0]
+    assert form.fields["long_term_goal"] == "完成培训30期，培育经营主体。"
+    assert form.fields["overall_goal"].endswith("促进农民增\n收。")
+
+
 def test_a_line_opening_with_a_noted_label_and_its_value_is_a_label() -> None:
     hits = accepted_hits("填报单位（盖章）：某某服务中心                      单位：万元",
                          "national")

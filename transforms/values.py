@@ -11,7 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from extractors.model import MoneyUnit
-from extractors.vocabulary import TICKED, UNTICKED
+from extractors.vocabulary import BOX_LIKE_RE, TICKED, UNTICKED
 from transforms.text import key
 
 _WAN = Decimal(10000)
@@ -88,6 +88,8 @@ def ticked_option(raw: str | None) -> str | None:
         return None
     if not any(ch in UNTICKED or (ch in TICKED and ch != "R") for ch in text):
         return text
+    if not any(ch in UNTICKED for ch in text):
+        text = BOX_LIKE_RE.sub("□", text)  # 口 printed for the empty box
     before = text[0] in TICKED | UNTICKED
     pairs = ([(label, mark) for mark, label in _OPTION_BEFORE.findall(text)] if before
              else _OPTION_AFTER.findall(text))

@@ -163,8 +163,9 @@ def _owners(lines: Sequence[Line], kinds: Sequence[str],
     """For each free line, the index of the label line it belongs to. A line whose text
     visibly goes on (``continued``: wrapped at the cell's edge, tick-box options cut after an
     option) hands the free line under it to the same label, even where centring alone would
-    give that line to the next label; a label line whose value visibly opens there
-    (``first_lines``: a code before a name) takes no free line from above."""
+    give that line to the next label. A label line whose value visibly opens there
+    (``first_lines``: a code before a name) takes no free line from above, and its value's
+    next line is the one under it: this export prints a label on its value's first line."""
     owner: dict[int, int] = {}
     last_label: int | None = None
     pending: list[int] = []  # orphan free lines before any label line
@@ -181,7 +182,8 @@ def _owners(lines: Sequence[Line], kinds: Sequence[str],
         for a, b in pairwise(labels):
             run = [i for i in block if a < i < b]
             chain = 0
-            while chain < len(run) and (run[chain - 1] if chain else a) in continued:
+            while chain < len(run) and (
+                    run[chain - 1] in continued if chain else a in continued | first_lines):
                 chain += 1
             keep = len(run) if b in first_lines else max(_split_run(above, len(run)), chain)
             owner.update({i: a for i in run[:keep]})
@@ -391,7 +393,9 @@ def _wrapped(lines: Sequence[Line], segs: Sequence[list[Segment]], k: int, a: Se
 
 def parse_header(lines: Sequence[Line], layout: Layout) -> Header:
     """Header fields of one form from the lines between its title and its indicator table."""
+    printed = [ln.text for ln in lines]
     lines = join_wrapped_labels(lines, layout)
+    rewritten = [ln.text != text for ln, text in zip(lines, printed, strict=True)]
     unit: MoneyUnit | None = None
     kept: list[Line] = []
     for ln in lines:
@@ -404,10 +408,14 @@ def parse_header(lines: Sequence[Line], layout: Layout) -> Header:
     _drop_captions(lines, hits)
     _drop_row_captions(lines, hits)
     _drop_headings_beside_text(lines, hits)
-    kinds = [
-        "sep" if ln.blank or (h and not _value_hits(h)) else "label" if h else "free"
-        for ln, h in zip(lines, hits, strict=True)
-    ]
+    kinds = [_kind(ln, h, moved) for ln, h, moved in zip(lines, hits, rewritten, strict=True)]
+    for i, kind in enumerate(kinds):
+        if kind == "free" and hits[i]:  # a wrapped group heading written back: no value
+            for h in hits[i]:
+                unit = unit or h.money_unit  # 资金情况（元）
+                lines[i] = Line(lines[i].page, lines[i].index,
+                                _blank_out(lines[i].text, h.start, h.end))
+            hits[i] = []
     entries = {i: _LabelLine(lines[i], hits[i]) for i, k in enumerate(kinds) if k == "label"}
     for i, entry in entries.items():
         _label_line_values(entry, i)
@@ -454,6 +462,17 @@ def _by_value_edges(found: list[tuple[int, Segment, int]]) -> list[tuple[int, Se
 
 
 _BRACKETS = re.compile(r"[（()）]+")
+
+
+def _kind(line: Line, hits: Sequence[LabelHit], rewritten: bool) -> str:
+    """``sep``: a blank line as printed (the gap between rows) or a line of labels without
+    values; ``label``; ``free``: value text, or a line a wrapped label was taken from or
+    written back to as a group heading alone (both sit inside rows, not between them)."""
+    if line.blank:
+        return "free" if rewritten else "sep"
+    if hits and not _value_hits(hits):
+        return "free" if rewritten and all(h.label.kind == "heading" for h in hits) else "sep"
+    return "label" if hits else "free"
 
 
 def _assemble(hits: Sequence[list[LabelHit]], entries: dict[int, _LabelLine],
