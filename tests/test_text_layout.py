@@ -416,3 +416,25 @@ def test_name_after_a_wide_label_is_found_under_padding() -> None:
     names = [r.level3 for r in table.rows]
     assert any("社会评价" in (n or "") for n in names)
     assert all("社会评价" not in f.text for f in (*table.level1, *table.level2))
+
+
+def test_a_block_heading_down_the_left_of_a_page_without_header_row_is_no_label() -> None:
+    """The classic reader on a continuation page: ``年度绩`` / ``效指`` / ``标`` printed left
+    of where the table's first column starts (known from the page before) is the block
+    heading, not a level-1 label."""
+    text = ("                    项目支出绩效目标表（2024年度）\n"
+            "     项目名称         某某项目\n"
+            "      一级指标           二级指标                  指标名称                  目标值\n"
+            "                               购置设备数量                        >=10台\n"
+            "      产出指标          数量指标\n"
+            "                               培训人次                          >=200人次\n"
+            "\f"
+            "                               家长满意度                        >=92%\n"
+            "年度绩\n"
+            "效指          满意度指标     服务对象满意度指标\n"
+            " 标\n"
+            "                               社会公众满意率                    >=90%\n")
+    rows = parse_pdftotext_layout(text)[0].indicators
+    assert [(r.level1, r.level2, r.level3) for r in rows[2:]] == [
+        ("满意度指标", "服务对象满意度指标", "家长满意度"),
+        ("满意度指标", "服务对象满意度指标", "社会公众满意率")]

@@ -114,7 +114,7 @@ def _form(lines: list[Line], layout: Layout) -> Form:
                                        _COLUMNS)
     else:
         indicators = table_rows(split_pages(table), layout)
-    if extended is not None:
+    if extended is not None and extended.extended:
         has_target = extended.columns.has("target")
     else:
         has_target = any(is_column_header(ln.text, layout) for ln in table)

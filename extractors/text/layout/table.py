@@ -24,6 +24,7 @@ from extractors.vocabulary import (
     LABELS,
     column_header_index,
     compact,
+    is_block_fragment,
     is_known_level2,
     is_level1,
 )
@@ -51,6 +52,8 @@ class PageTable:
     rows: tuple[RawRow, ...]
     level1: tuple[Fragment, ...]
     level2: tuple[Fragment, ...]
+    #: Where the table's first column starts (its header row's, or the one carried in)
+    left: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,8 +213,10 @@ def _right_of(segs: Sequence[Segment], i: int, col3: int) -> bool:
             and nxt is not None and nxt.start > col3 + _ALIGN_TOLERANCE)
 
 
-def page_table(lines: Sequence[Line], layout: Layout) -> PageTable:
-    """Rows and label fragments printed on one page of a table."""
+def page_table(lines: Sequence[Line], layout: Layout,
+               left: int | None = None) -> PageTable:
+    """Rows and label fragments printed on one page of a table; ``left``: where the table's
+    first column starts on a page before (for a page that repeats no header row)."""
     header: dict[int, Segment] = {}
     body: list[tuple[int, list[Segment]]] = []
     for line in lines:
@@ -223,15 +228,17 @@ def page_table(lines: Sequence[Line], layout: Layout) -> PageTable:
             header = header or cols
             continue
         segs = [s for s in segs if not _is_heading_cell(s.text, layout)]
-        if segs and header and segs[0].end <= min(h.start for h in header.values()) and (
-                _is_heading_piece(segs[0].text, layout)):
-            segs = segs[1:]  # 绩效 / 指标: a table-wide heading wrapped down the left
+        edge = min(h.start for h in header.values()) if header else left
+        if segs and edge is not None and segs[0].end <= edge and (
+                _is_heading_piece(segs[0].text, layout)
+                or is_block_fragment(segs[0].text, layout)):
+            segs = segs[1:]  # 绩效 / 指标, 年度绩效指标: a heading wrapped down the left
         if segs:
             body.append((line.index, segs))
     col3 = level3_column([segs for _, segs in body])
     page = lines[0].page if lines else 0
     if col3 is None:
-        return PageTable((), (), ())
+        return PageTable((), (), (), left)
     labels: list[tuple[int, Segment]] = []
     cells: list[_Cells] = []
     rights = [[s for i, s in enumerate(segs) if _right_of(segs, i, col3)] for _, segs in body]
@@ -246,7 +253,8 @@ def page_table(lines: Sequence[Line], layout: Layout) -> PageTable:
         if cell.level3 is not None or cell.target is not None:
             cells.append(cell)
     one, two = _fragments(labels, _level_boundary(labels, header, layout))
-    return PageTable(tuple(_rows(cells, page)), one, two)
+    edge = min(h.start for h in header.values()) if header else left
+    return PageTable(tuple(_rows(cells, page)), one, two, edge)
 
 
 def _runs(cells: Sequence[_Cells]) -> list[list[_Cells]]:
@@ -363,8 +371,10 @@ def table_rows(pages: Sequence[Sequence[Line]], layout: Layout) -> list[Indicato
     carry1: str | None = None
     carry2: str | None = None
     out: list[IndicatorRow] = []
+    left: int | None = None
     for lines in pages:
-        table = page_table(lines, layout)
+        table = page_table(lines, layout, left)
+        left = table.left
         if not table.rows:
             continue
         model = vertical_model([r.lines for r in table.rows])
