@@ -278,6 +278,11 @@ def test_a_label_piece_joins_the_next_even_where_that_is_a_label_alone() -> None
              Fragment(5, "满意度指标", 10.0)]
     assert [f.text for f in join_known(frags, known)] == ["服务对象\n满意度指标", "满意度指标"]
 
+    four = [Fragment(1, "社会公众", 2.0), Fragment(2, "或服务对", 4.0),
+            Fragment(3, "象满意度", 6.0), Fragment(4, "指标", 8.0)]
+    wrapped = join_known(four, lambda t: t == "社会公众或服务对象满意度指标")
+    assert [(f.text, f.y) for f in wrapped] == [("社会公众\n或服务对\n象满意度\n指标", 5.0)]
+
 
 def test_sign_off_rows_end_the_table() -> None:
     assert is_sign_off_line("主管部门审核意见           （盖章）   年 月 日")

@@ -322,19 +322,37 @@ def join_known(frags: Sequence[Fragment], known: Callable[[str], bool]) -> list[
     """Pieces of a label wrapped in its cell, on consecutive lines (``产出指`` / ``标``) or
     with a line of other cells between them (``经济成本指`` / ``成本指标`` / ``标``), joined
     into one when together they are a label of the template's taxonomy and the first alone
-    is not (``社会公众或服务对象`` / ``满意度指标``: the second piece may be a label by
-    itself); the joined label may sit anywhere between its pieces."""
+    is not (``社会公众`` / ``或服务对`` / ``象满意度`` / ``指标``; the last piece may be a
+    label by itself: ``社会公众或服务对象`` / ``满意度指标``); the joined label may sit
+    anywhere between its pieces."""
     out: list[Fragment] = []
-    for f in frags:
-        prev = out[-1] if out else None
-        if (prev is not None and f.line - prev.line in (1, 2)
-                and not known(prev.text) and known(prev.text + f.text)):
-            y = (prev.y - prev.slack + f.y) / 2
-            slack = f.y - y if f.line - prev.line == 2 else 0.0  # one line apart: centred
-            out[-1] = Fragment(prev.line, prev.text + "\n" + f.text, y, slack)
-        else:
-            out.append(f)
+    k = 0
+    while k < len(frags):
+        first = frags[k]
+        end = k
+        if not known(first.text):
+            text = first.text
+            for j in range(k + 1, min(k + _MAX_PIECES, len(frags))):
+                if frags[j].line - frags[j - 1].line not in (1, 2):
+                    break
+                text += frags[j].text
+                if known(text):
+                    end = j
+        if end == k:
+            out.append(first)
+            k += 1
+            continue
+        last = frags[end]
+        y = (first.y - first.slack + last.y) / 2
+        slack = last.y - y if end == k + 1 and last.line - first.line == 2 else 0.0
+        out.append(Fragment(first.line, "\n".join(f.text for f in frags[k:end + 1]), y,
+                            slack))
+        k = end + 1
     return out
+
+
+#: Pieces of one wrapped level label (a narrow cell wraps a long name into four lines)
+_MAX_PIECES = 4
 
 
 def _levels(parts: Sequence[TablePart], cells_by_part: Sequence[list[tuple[int, dict[int, str]]]],
