@@ -443,3 +443,17 @@ def test_a_block_heading_down_the_left_of_a_page_without_header_row_is_no_label(
     assert [(r.level1, r.level2, r.level3) for r in rows[2:]] == [
         ("满意度指标", "服务对象满意度指标", "家长满意度"),
         ("满意度指标", "服务对象满意度指标", "社会公众满意率")]
+
+
+def test_two_row_labels_with_values_centred_on_them_are_no_column_labels() -> None:
+    """``主管部门 … 实施单位`` alone on a line, each value printed on the lines above and
+    below it: row labels (values right of each), not labels over columns."""
+    text = ("                 项目支出绩效目标申报表\n"
+            "                       （2022年度）\n"
+            "     项目名称      某某专项经费\n"
+            "               某某市某某区市场监督                  某某市某某区市场监管综合执法\n"
+            "     主管部门                    实施单位\n"
+            "               管理局                         大队\n")
+    fields = parse_pdftotext_layout(text)[0].fields
+    assert fields["supervising_dept"] == "某某市某某区市场监督\n管理局"
+    assert fields["unit_name"] == "某某市某某区市场监管综合执法\n大队"

@@ -427,10 +427,16 @@ def parse_header(lines: Sequence[Line], layout: Layout) -> Header:
         i for i, entry in entries.items()
         if any(entry.hits[h].label.field in CODE_FIELDS and opens_with_code(pieces[0][1])
                for h, pieces in entry.pieces.items() if pieces))
+    owners = _owners(lines, kinds, continued, first_lines)
+    # Labels over their columns print their values below them; labels with value text
+    # above them too are row labels whose values are centred on them (主管部门 / 实施单位).
+    over_lines = {o for o in set(owners.values())
+                  if _column_labels(entries[o].hits, entries[o].line.text)
+                  and not any(o == owner and i < o for i, owner in owners.items())}
     placed: dict[int, list[tuple[int, Segment, int]]] = {}
-    for i, owner in _owners(lines, kinds, continued, first_lines).items():
+    for i, owner in owners.items():
         entry = entries[owner]
-        over = _column_labels(entry.hits, entry.line.text)
+        over = owner in over_lines
         for seg in line_segments(lines[i].text):
             if _BRACKETS.fullmatch(seg.text):
                 continue  # the closing bracket of a wrapped label: 项目资金（万元 / ）
@@ -438,7 +444,7 @@ def parse_header(lines: Sequence[Line], layout: Layout) -> Header:
             if hit_no is not None:
                 placed.setdefault(owner, []).append((i, seg, hit_no))
     for owner, found in placed.items():
-        if _column_labels(entries[owner].hits, entries[owner].line.text):
+        if owner in over_lines:
             found = _by_value_edges(found)
         for i, seg, hit_no in found:
             entries[owner].add(hit_no, i, seg.text)
