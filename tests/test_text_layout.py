@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.text.layout.columns import _level3_cells, _nearest, join_known
+from extractors.text.layout.columns import _level3_cells, _nearest, _top_aligned, join_known
 from extractors.text.layout.forms import parse_pdftotext_layout
 from extractors.text.layout.header import accepted_hits, join_wrapped_labels, wrapped_lines
 from extractors.text.layout.lines import document_lines, line_segments
@@ -457,3 +457,16 @@ def test_two_row_labels_with_values_centred_on_them_are_no_column_labels() -> No
     fields = parse_pdftotext_layout(text)[0].fields
     assert fields["supervising_dept"] == "某某市某某区市场监督\n管理局"
     assert fields["unit_name"] == "某某市某某区市场监管综合执法\n大队"
+
+
+def test_a_line_between_two_rows_of_a_top_aligned_part_goes_to_the_row_above() -> None:
+    """Cells printed from their row's first line (every wrapped name has its target on its
+    first line, one over three lines): a line equally near two rows continues the upper."""
+    groups = [[1, 2, 3], [5], [7, 8]]
+    by_line = {1: {2: "某某工作任务按照时间", 3: "按期完成"}, 2: {2: "节点推进完成"},
+               3: {2: "情况"}, 4: {4: "反映完成情况"}, 5: {2: "资金拨付及时率", 3: "100%"},
+               6: {4: "程度"}, 7: {2: "项目档案资料", 3: "99%以上"}, 8: {2: "完整率"}}
+    assert _top_aligned(groups, by_line, 3)
+    assert _nearest(groups, 6, {}, top=True) == 1
+    assert _nearest(groups, 6, {}) == 2  # centred cells: the one below
+    assert not _top_aligned([[1, 2, 3]], {1: {2: "某某"}, 2: {2: "某", 3: "1"}}, 3)

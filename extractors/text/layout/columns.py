@@ -202,7 +202,7 @@ def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
             if last is None:
                 out.append([i])
                 continue
-            both = i in has_target and last in has_target
+            both = i in has_target and any(j in has_target for j in out[-1])
             two_rows = both and (
                 tight or (i - last == 2 and not _centred_between(by_line, last, i)))
             # a lone name-and-target line is not continued by a name alone
@@ -256,15 +256,16 @@ def is_tight(lines: Sequence[Line]) -> bool:
 
 
 def _nearest(groups: Sequence[Sequence[int]], i: int,
-             by_line: dict[int, dict[int, str]] | None = None) -> int:
+             by_line: dict[int, dict[int, str]] | None = None, top: bool = False) -> int:
     """The level-3 cell a line of other cells belongs to: the nearest; on a tie the one its
     cells wrap around (a piece of the same column printed on the other side of that row:
     ``平方公`` / row / ``里``), else the one below (the one above prints its own cells on its
-    own lines)."""
+    own lines); in a ``top``-aligned part (cells printed from their row's first line), the
+    one above."""
     def distance(g: int) -> int:
         return min(abs(i - j) for j in groups[g])
 
-    best = min(range(len(groups)), key=lambda g: (distance(g), -g))
+    best = min(range(len(groups)), key=lambda g: (distance(g), g if top else -g))
     if by_line is not None and best > 0 and distance(best - 1) == distance(best):
         cols = by_line.get(i, {})
 
@@ -275,6 +276,18 @@ def _nearest(groups: Sequence[Sequence[int]], i: int,
         if wraps(groups[best - 1]) and not wraps(groups[best]):
             return best - 1
     return best
+
+
+def _top_aligned(groups: Sequence[Sequence[int]], by_line: dict[int, dict[int, str]],
+                 target: int | None) -> bool:
+    """Are a part's cells printed from their row's first line, not centred? Every name that
+    wraps has its target on its first line, and one of them wraps over three lines or more
+    (a centred target would sit on its middle line)."""
+    if target is None:
+        return False
+    wrapped = [g for g in groups if len(g) >= 2]
+    return any(len(g) >= 3 for g in wrapped) and all(
+        target in by_line.get(g[0], {}) for g in wrapped)
 
 
 def _block_rows(parts: Sequence[TablePart],
@@ -299,10 +312,11 @@ def _block_rows(parts: Sequence[TablePart],
                                  _merge(c for _, c in lines), cut=True))
             continue
         by_line = dict(lines)
+        top = _top_aligned(groups, by_line, roles.get("target"))
         members: list[list[dict[int, str]]] = [[] for _ in groups]
         spans = [[g[0], g[-1]] for g in groups]
         for i, cells in lines:
-            g = _nearest(groups, i, by_line)
+            g = _nearest(groups, i, by_line, top)
             members[g].append(cells)
             spans[g] = [min(spans[g][0], i), max(spans[g][1], i)]
         for g, cells_list in enumerate(members):
