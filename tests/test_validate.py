@@ -61,7 +61,8 @@ def test_a_bad_header_sets_the_whole_form_aside() -> None:
     for field, value, reason in [("year", "2921", "bad_year"),
                                  ("total_budget", "十万", "bad_money"),
                                  ("planned_end", "2020-01-01", "bad_date"),
-                                 ("project_name", "", "missing_name")]:
+                                 ("project_name", "", "missing_name"),
+                                 ("unit_name", " ", "missing_name")]:
         v = validate_forms([replace(FORM, fields={**FORM.fields, field: value})])
         assert (len(v.projects), len(v.indicators)) == (0, 0), field
         assert {e.reason for e in v.quarantine} == {reason}, field

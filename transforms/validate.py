@@ -38,6 +38,7 @@ from transforms.values import parse_year
 
 _PROJECT_REASONS = {
     "year": "bad_year", "unit_name": "missing_name", "project_name": "missing_name",
+    "unit_nk": "missing_name", "project_nk": "missing_name",  # keys of an empty name
     "planned_start": "bad_date", "planned_end": "bad_date",
     "includes_gov_procurement": "bad_yes_no",
 }
