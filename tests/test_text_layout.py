@@ -6,16 +6,19 @@ Fixtures in tests/fixtures/layout/ are the two shipped -layout samples (s04, s08
 
 from __future__ import annotations
 
+from itertools import groupby
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from extractors.table_columns import Columns
+from extractors.text.layout.align import HeaderBlock, TablePart, line_words
 from extractors.text.layout.columns import _level3_cells, _nearest, _top_aligned, join_known
 from extractors.text.layout.forms import parse_pdftotext_layout
 from extractors.text.layout.header import accepted_hits, join_wrapped_labels, wrapped_lines
-from extractors.text.layout.lines import document_lines, line_segments
+from extractors.text.layout.lines import Line, document_lines, line_segments
 from extractors.text.layout.spans import Extent, Fragment, assign_labels
 from extractors.text.layout.vertical import RowLines, vertical_model
 from extractors.vocabulary import caption_period, is_sign_off_line, options_unfinished
@@ -470,3 +473,14 @@ def test_a_line_between_two_rows_of_a_top_aligned_part_goes_to_the_row_above() -
     assert _nearest(groups, 6, {}, top=True) == 1
     assert _nearest(groups, 6, {}) == 2  # centred cells: the one below
     assert not _top_aligned([[1, 2, 3]], {1: {2: "某某"}, 2: {2: "某", 3: "1"}}, 3)
+
+
+def test_a_level_name_one_space_after_a_cell_is_a_cell_of_its_own() -> None:
+    """pdftotext may print the next block's level-2 cell one space after a target
+    (``11月底前支出进 时效指标``): the taxonomy name starts a run of its own."""
+    part = TablePart(header=HeaderBlock(0, 1, Columns(spans=())), page=1, centres=[],
+                     left=0, width=80)
+    line = Line(1, 5, "               资金支付进度   11月底前支出进 时效指标     资金支付进度")
+    runs = [[w.text for w in words] for _, words in groupby(line_words(line, part, "national"),
+                                                             key=lambda w: w.run)]
+    assert runs == [["资金支付进度"], ["11月底前支出进"], ["时效指标"], ["资金支付进度"]]

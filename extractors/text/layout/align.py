@@ -96,8 +96,9 @@ class Word:
 
 def line_words(line: Line, part: TablePart, layout: Layout) -> list[Word]:
     """A body line's words, each with its run; block-heading characters left of the table go
-    to the part's block text instead. A level name of the template's taxonomy ends a run
-    (``数量指标 开展健康教育讲座``: the level-2 cell, then the level-3 one)."""
+    to the part's block text instead. A level name of the template's taxonomy is a run of
+    its own (``数量指标 开展健康教育讲座``: the level-2 cell, then the level-3 one;
+    ``11月底前支出进 时效指标``: a target, then the next block's level-2 cell)."""
     out: list[Word] = []
     run = 0
     for seg in line_segments(line.text):
@@ -110,8 +111,11 @@ def line_words(line: Line, part: TablePart, layout: Layout) -> list[Word]:
                     and m.end() < len(seg.text) and is_block_fragment(m.group(), layout)):
                 part.blocks.append(m.group())  # a block heading's piece one space before
                 continue                        # the level-1 cell (本年 产出指标)
+            level = is_level1(m.group(), layout) or is_known_level2(m.group(), layout)
+            if level and out and out[-1].run == run:
+                run += 1  # ... and one space after the cell before it starts a run
             out.append(Word(seg.start + m.start(), seg.start + m.end(), m.group(), run))
-            if is_level1(m.group(), layout) or is_known_level2(m.group(), layout):
+            if level:
                 run += 1  # a level name one space before the next cell's text ends its run
     return out
 
