@@ -256,19 +256,24 @@ def _drop_row_captions(lines: list[Line], hits: list[list[LabelHit]]) -> None:
                 hits[i] = [x for x in hits[i] if x is not h]
 
 
-def _drop_headings_beside_text(lines: list[Line], hits: list[list[LabelHit]]) -> None:
-    """A group heading (``项目绩效目标`` left of 长期目标 / 年度目标) printed on a line
-    whose other text is no label: that text goes on a value of the rows it groups, so the
-    heading is blanked and the line read as free text, not as a separator."""
+def _drop_group_headings(lines: list[Line], hits: list[list[LabelHit]],
+                         rewritten: Sequence[bool]) -> MoneyUnit | None:
+    """A group heading (``项目绩效目标`` left of 长期目标 / 年度目标) printed beside text that
+    is no label, or written back from its wrapped pieces onto a line of its own: it sits
+    inside the rows it groups, so it is blanked (the text beside it goes on a value; the
+    line is no separator). The money unit its note states (``资金情况（元）``) is returned."""
+    unit: MoneyUnit | None = None
     for i, line in enumerate(lines):
         if not hits[i] or any(h.label.kind != "heading" for h in hits[i]):
             continue
         text = line.text
         for h in hits[i]:
             text = _blank_out(text, h.start, h.end)
-        if text.strip():
+        if text.strip() or rewritten[i]:
+            unit = unit or next((h.money_unit for h in hits[i] if h.money_unit), None)
             lines[i] = Line(line.page, line.index, text)
             hits[i] = []
+    return unit
 
 
 def _drop_captions(lines: list[Line], hits: list[list[LabelHit]]) -> None:
@@ -407,15 +412,9 @@ def parse_header(lines: Sequence[Line], layout: Layout) -> Header:
     hits = [accepted_hits(ln.text, layout) for ln in lines]
     _drop_captions(lines, hits)
     _drop_row_captions(lines, hits)
-    _drop_headings_beside_text(lines, hits)
+    heading_unit = _drop_group_headings(lines, hits, rewritten)
+    unit = unit or heading_unit
     kinds = [_kind(ln, h, moved) for ln, h, moved in zip(lines, hits, rewritten, strict=True)]
-    for i, kind in enumerate(kinds):
-        if kind == "free" and hits[i]:  # a wrapped group heading written back: no value
-            for h in hits[i]:
-                unit = unit or h.money_unit  # 资金情况（元）
-                lines[i] = Line(lines[i].page, lines[i].index,
-                                _blank_out(lines[i].text, h.start, h.end))
-            hits[i] = []
     entries = {i: _LabelLine(lines[i], hits[i]) for i, k in enumerate(kinds) if k == "label"}
     for i, entry in entries.items():
         _label_line_values(entry, i)
@@ -430,9 +429,9 @@ def parse_header(lines: Sequence[Line], layout: Layout) -> Header:
     owners = _owners(lines, kinds, continued, first_lines)
     # Labels over their columns print their values below them; labels with value text
     # above them too are row labels whose values are centred on them (主管部门 / 实施单位).
-    over_lines = {o for o in set(owners.values())
-                  if _column_labels(entries[o].hits, entries[o].line.text)
-                  and not any(o == owner and i < o for i, owner in owners.items())}
+    with_text_above = {owner for i, owner in owners.items() if i < owner}
+    over_lines = {o for o in set(owners.values()) - with_text_above
+                  if _column_labels(entries[o].hits, entries[o].line.text)}
     placed: dict[int, list[tuple[int, Segment, int]]] = {}
     for i, owner in owners.items():
         entry = entries[owner]
@@ -472,12 +471,12 @@ _BRACKETS = re.compile(r"[（()）]+")
 
 def _kind(line: Line, hits: Sequence[LabelHit], rewritten: bool) -> str:
     """``sep``: a blank line as printed (the gap between rows) or a line of labels without
-    values; ``label``; ``free``: value text, or a line a wrapped label was taken from or
-    written back to as a group heading alone (both sit inside rows, not between them)."""
+    values; ``label``; ``free``: value text, or a line emptied by writing a wrapped label
+    back elsewhere (it sits inside rows, not between them)."""
     if line.blank:
         return "free" if rewritten else "sep"
     if hits and not _value_hits(hits):
-        return "free" if rewritten and all(h.label.kind == "heading" for h in hits) else "sep"
+        return "sep"
     return "label" if hits else "free"
 
 
