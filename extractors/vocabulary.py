@@ -462,11 +462,13 @@ def is_page_footer(line: str) -> bool:
 #: (``R`` is Wingdings' ☑ extracted without a Unicode map).
 TICKED = frozenset("√✓✔☑■R")
 UNTICKED = frozenset("□☐")
+_BOXES = "".join(sorted(UNTICKED | TICKED - {"R"}))  # R is a letter too: no box by itself
+_ALL_MARKS = "".join(sorted(UNTICKED | TICKED))
 #: The character 口 printed for an empty box beside a ticked one (``持续性项目■ 新增性项目口``,
 #: research/variants.md S16): a box only after an option's text, before a space, the end or
 #: the next option and its box
-BOX_LIKE_RE = re.compile(r"(?<=[^\s□☐√✓✔☑■R口]{2})口(?=\s|$|[^\s□☐√✓✔☑■R口]{1,12}[□☐√✓✔☑■])")
-_BOXES = "".join(sorted(UNTICKED | TICKED - {"R"}))
+BOX_LIKE_RE = re.compile(rf"(?<=[^\s{_ALL_MARKS}口]{{2}})口"
+                         rf"(?=\s|$|[^\s{_ALL_MARKS}口]{{1,12}}[{_BOXES}])")
 #: Options printed box after (``新增□ 延续☑``) whose last option has no box yet
 _OPTION_CUT = re.compile(rf"^[^{_BOXES}\s].*[{_BOXES}]\s*[^{_BOXES}\s]+$")
 

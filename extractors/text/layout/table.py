@@ -213,6 +213,12 @@ def _right_of(segs: Sequence[Segment], i: int, col3: int) -> bool:
             and nxt is not None and nxt.start > col3 + _ALIGN_TOLERANCE)
 
 
+def _left_edge(header: dict[int, Segment], carried: int | None) -> int | None:
+    """Where the table's first column starts: its header row's on this page, else the one
+    carried from the page before."""
+    return min(h.start for h in header.values()) if header else carried
+
+
 def page_table(lines: Sequence[Line], layout: Layout,
                left: int | None = None) -> PageTable:
     """Rows and label fragments printed on one page of a table; ``left``: where the table's
@@ -228,7 +234,7 @@ def page_table(lines: Sequence[Line], layout: Layout,
             header = header or cols
             continue
         segs = [s for s in segs if not _is_heading_cell(s.text, layout)]
-        edge = min(h.start for h in header.values()) if header else left
+        edge = _left_edge(header, left)
         if segs and edge is not None and segs[0].end <= edge and (
                 _is_heading_piece(segs[0].text, layout)
                 or is_block_fragment(segs[0].text, layout)):
@@ -253,8 +259,7 @@ def page_table(lines: Sequence[Line], layout: Layout,
         if cell.level3 is not None or cell.target is not None:
             cells.append(cell)
     one, two = _fragments(labels, _level_boundary(labels, header, layout))
-    edge = min(h.start for h in header.values()) if header else left
-    return PageTable(tuple(_rows(cells, page)), one, two, edge)
+    return PageTable(tuple(_rows(cells, page)), one, two, _left_edge(header, left))
 
 
 def _runs(cells: Sequence[_Cells]) -> list[list[_Cells]]:
