@@ -15,6 +15,7 @@ from pathlib import Path
 from extractors.errors import (
     EmptyFile,
     NotATargetTable,
+    Reason,
     SourceUnreachable,
     UndecodableText,
     UnknownLayout,
@@ -110,7 +111,7 @@ def _has_title(text: str) -> bool:
     return any(find_title(line) for line in text.splitlines())
 
 
-def _refusal(text: str) -> tuple[str, str] | None:
+def _refusal(text: str) -> tuple[Reason, str] | None:
     """(reason, title) of the first title of a table that is no target table."""
     for line in text.splitlines():
         reason = refused_title(line)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import get_args
 
+from extractors.errors import Reason
 from extractors.model import Layout, MoneyUnit, Period
 from extractors.profiles import LabelKind as LabelKind
 from extractors.profiles import LabelSpec, Profile, Role, shipped_profiles
@@ -239,7 +240,7 @@ def find_title(line: str) -> Layout | None:
     return None
 
 
-def refused_title(line: str) -> str | None:
+def refused_title(line: str) -> Reason | None:
     """The quarantine reason when ``line`` is the title of a table the family prints that is
     no target table (a self-evaluation table), else ``None``."""
     key = _title_key(line)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from extractors.errors import ConfigurationError, TerminalError, TransientError
+from extractors.errors import ConfigurationError, Reason, TerminalError, TransientError
 from extractors.files import extract_bytes, path_uri, read_source
 from extractors.model import ExtractedDocument, SourceFile
 from transforms.quarantine import QuarantineEntry
@@ -241,11 +241,11 @@ def prepare(candidate: Candidate) -> Prepared:
         return Prepared(candidate.uri, source, transient=str(exc))
     except MemoryError:
         return Prepared(candidate.uri, source, file_entries=[QuarantineEntry(
-            stage="extract", reason="extract_memory",
+            stage="extract", reason=Reason.EXTRACT_MEMORY,
             message=f"{source.uri}: reading the file needed more memory than a worker may use")])
     except Exception as exc:  # a parser defect must cost one file, not the run
         return Prepared(candidate.uri, source, file_entries=[QuarantineEntry(
-            stage="extract", reason="unreadable",
+            stage="extract", reason=Reason.UNREADABLE,
             message=f"{source.uri}: unexpected {type(exc).__name__}: {exc}")])
     return Prepared(candidate.uri, source, document=document,
                     validated=validate_forms(document.forms))
@@ -256,7 +256,7 @@ def _file_entry(exc: TerminalError) -> QuarantineEntry:
                            message=exc.message)
 
 
-def failed(candidate: Candidate, reason: str, message: str) -> Prepared:
+def failed(candidate: Candidate, reason: Reason, message: str) -> Prepared:
     """A file whose worker did not return (time limit, memory, crash): quarantined under
     the bytes the plan hashed, so the next run skips it until the file changes."""
     source = (SourceFile(candidate.uri, candidate.sha256, candidate.size_bytes)
@@ -288,7 +288,7 @@ def load(engine: sa.Engine, run_key: int, job: Job, item: Prepared,
             f"loading {source.uri}", policy)
     except sa.exc.SQLAlchemyError as exc:
         what, column = describe_rejection(exc)
-        rejected = QuarantineEntry(stage="load", reason="load_failed", column=column,
+        rejected = QuarantineEntry(stage="load", reason=Reason.LOAD_FAILED, column=column,
                                    message=f"{source.uri}: the warehouse rejected the rows: "
                                    f"{what}")
         return with_retries(
@@ -302,7 +302,7 @@ def quarantine_problem(engine: sa.Engine, run_key: int, problem: Problem,
     """A file or folder that could not be listed or read, recorded by its location."""
     c = problem.candidate
     where = c.sighting() if c else Sighting(problem.uri, None, None, None)
-    entry = QuarantineEntry(stage="fetch", reason="unreadable",
+    entry = QuarantineEntry(stage="fetch", reason=Reason.UNREADABLE,
                             message=f"{problem.uri}: {problem.message}")
     return with_retries(lambda: quarantine_location(engine, run_key, where, [entry]),
                         f"quarantining {problem.uri}", policy)

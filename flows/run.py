@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from extractors.errors import Reason
 from flows import pipeline
 from flows.exitcodes import ExitCode
 from flows.pool import ItemFailed, PoolSettings, run_pool
@@ -42,8 +43,8 @@ Report = Callable[[str], None]
 FIRST_CONTACT = RetryPolicy(attempts=3, first_delay_s=1.0, backoff=2.0)
 
 #: How a worker that did not return is quarantined.
-FAILURE_REASONS = {"timeout": "extract_timeout", "memory": "extract_memory",
-                   "crashed": "extract_crashed", "error": "unreadable"}
+FAILURE_REASONS = {"timeout": Reason.EXTRACT_TIMEOUT, "memory": Reason.EXTRACT_MEMORY,
+                   "crashed": Reason.EXTRACT_CRASHED, "error": Reason.UNREADABLE}
 
 
 def report_stderr(line: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.conftest import ROOT
+from extractors.errors import Reason
 from transforms.quarantine import REASONS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -22,3 +23,7 @@ def test_every_reason_code_is_documented() -> None:
     table = README.split("<!-- reason-codes:start -->", 1)[1].split("<!-- reason-codes:end -->")[0]
     rows = dict(re.findall(r"^\| `([a-z_]+)` \| (.+) \|$", table, flags=re.M))
     assert rows == REASONS
+
+
+def test_every_reason_code_says_what_to_do() -> None:
+    assert set(REASONS) == set(Reason)

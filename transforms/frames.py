@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from extractors.errors import Reason
 from extractors.model import Extra, Form
 from extractors.vocabulary import is_personal_label
 from transforms.quarantine import QuarantineEntry
@@ -59,12 +60,13 @@ class Frames:
 
 
 class _FieldError(Exception):
-    def __init__(self, reason: str, column: str, value: str | None, message: str) -> None:
+    def __init__(self, reason: Reason, column: str, value: str | None, message: str) -> None:
         super().__init__(message)
         self.reason, self.column, self.value = reason, column, value
 
 
-def _parsed(reason: str, column: str, raw: str | None, parse: Callable[[str | None], Any]) -> Any:
+def _parsed(reason: Reason, column: str, raw: str | None,
+            parse: Callable[[str | None], Any]) -> Any:
     try:
         return parse(raw)
     except ValueError as exc:
@@ -75,7 +77,7 @@ def project_record(index: int, form: Form) -> dict[str, Any]:
     """The form's header as typed values; raises ``_FieldError`` on an unreadable value."""
     f = form.fields
     record: dict[str, Any] = {"form_index": index, "form_page": form.page, "layout": form.layout}
-    record["year"] = _parsed("bad_year", "year", f.get("year"), parse_year)
+    record["year"] = _parsed(Reason.BAD_YEAR, "year", f.get("year"), parse_year)
     for name in SHORT_FIELDS:
         record[name] = join_cell(f.get(name))
     record["unit_nk"] = unit_natural_key(record["unit_name"])
@@ -84,14 +86,15 @@ def project_record(index: int, form: Form) -> dict[str, Any]:
         record[name] = join_paragraphs(f.get(name))
     record["project_attribute"] = ticked_option(join_cell(f.get("project_attribute")))
     for name in ("planned_start", "planned_end"):
-        record[name] = _parsed("bad_date", name, f.get(name), parse_date)
+        record[name] = _parsed(Reason.BAD_DATE, name, f.get(name), parse_date)
     span = parse_period_dates(record["project_period"])
     if span is not None and record["planned_start"] is None and record["planned_end"] is None:
         record["planned_start"], record["planned_end"] = span
     record["includes_gov_procurement"] = _parsed(
-        "bad_yes_no", "includes_gov_procurement", f.get("includes_gov_procurement"), parse_yes_no)
+        Reason.BAD_YES_NO, "includes_gov_procurement", f.get("includes_gov_procurement"),
+        parse_yes_no)
     for name in MONEY_FIELDS:
-        value = _parsed("bad_money", f"{name}_yuan", f.get(name),
+        value = _parsed(Reason.BAD_MONEY, f"{name}_yuan", f.get(name),
                         partial(parse_money, unit=form.money_unit))
         record[f"{name}_yuan"] = None if value is None else float(value)
     record["extra_fields"] = extra_dict(form.extra_fields)

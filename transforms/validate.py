@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
+from extractors.errors import Reason
 from extractors.model import Form
 from extractors.vocabulary import LABELS
 from transforms.frames import forms_to_frames
@@ -37,10 +38,11 @@ from transforms.text import key
 from transforms.values import parse_year
 
 _PROJECT_REASONS = {
-    "year": "bad_year", "unit_name": "missing_name", "project_name": "missing_name",
-    "unit_nk": "missing_name", "project_nk": "missing_name",  # keys of an empty name
-    "planned_start": "bad_date", "planned_end": "bad_date",
-    "includes_gov_procurement": "bad_yes_no",
+    "year": Reason.BAD_YEAR, "unit_name": Reason.MISSING_NAME,
+    "project_name": Reason.MISSING_NAME,
+    "unit_nk": Reason.MISSING_NAME, "project_nk": Reason.MISSING_NAME,  # keys of an empty name
+    "planned_start": Reason.BAD_DATE, "planned_end": Reason.BAD_DATE,
+    "includes_gov_procurement": Reason.BAD_YES_NO,
 }
 
 
@@ -53,7 +55,7 @@ class Validated:
     quarantine: list[QuarantineEntry]
 
 
-def _form_entry(reason: str, index: int, form: Form, message: str, **kw: str | None) -> (
+def _form_entry(reason: Reason, index: int, form: Form, message: str, **kw: str | None) -> (
         QuarantineEntry):
     return QuarantineEntry(stage="validate", reason=reason, message=f"form {index + 1}: {message}",
                            form_index=index, page=form.page, **kw)  # type: ignore[arg-type]
@@ -68,10 +70,10 @@ def structural_checks(forms: Sequence[Form]) -> tuple[IndexedForms, list[Quarant
     out: list[QuarantineEntry] = []
     for i, form in enumerate(forms):
         if not form.has_target_column:
-            out.append(_form_entry("no_target_column", i, form,
+            out.append(_form_entry(Reason.NO_TARGET_COLUMN, i, form,
                                    "the indicator table has no target column"))
         elif not form.indicators:
-            out.append(_form_entry("empty_indicator_table", i, form,
+            out.append(_form_entry(Reason.EMPTY_INDICATOR_TABLE, i, form,
                                    "the indicator table has no rows"))
         else:
             keep.append((i, form))
@@ -108,14 +110,14 @@ def duplicate_checks(forms: list[tuple[int, Form]]) -> tuple[list[tuple[int, For
         same = all(_form_content(f) == _form_content(first) for _, f in items[1:])
         if same:
             keep.append(items[0])
-            out.extend(_form_entry("duplicate_form", i, form,
+            out.extend(_form_entry(Reason.DUPLICATE_FORM, i, form,
                                    f"identical to form {items[0][0] + 1} (loaded once)",
                                    column="project_name", value=form.fields.get("project_name"))
                        for i, form in items[1:])
             continue
         for i, form in items:
             others = ", ".join(str(j + 1) for j, _ in items if j != i)
-            out.append(_form_entry("duplicate_form", i, form,
+            out.append(_form_entry(Reason.DUPLICATE_FORM, i, form,
                                    f"project {project!r} is also printed as form {others} "
                                    "with different content", column="project_name",
                                    value=form.fields.get("project_name")))
@@ -151,8 +153,8 @@ def project_entry(index: int, form: Form, case: pd.Series[Any]) -> QuarantineEnt
     the warehouse is named by its label and printed value, not by the float it became."""
     column = None if case["column"] is None else str(case["column"])
     check = str(case["check"])
-    reason = _PROJECT_REASONS.get(column or "", "bad_money" if (column or "").endswith(
-        "_yuan") else "bad_date")
+    reason = _PROJECT_REASONS.get(column or "", Reason.BAD_MONEY if (
+        column or "").endswith("_yuan") else Reason.BAD_DATE)
     if column and check == FITS_MONEY:
         field = column.removesuffix("_yuan")
         printed = form.fields.get(field)
@@ -181,7 +183,8 @@ def row_entry(row: pd.Series[Any], cases: pd.DataFrame) -> QuarantineEntry:
     case = (oversized if len(oversized) else cases).iloc[0]
     faults = dict.fromkeys(_row_fault(row, c) for _, c in cases.iterrows())
     return QuarantineEntry(
-        stage="validate", reason="bad_target_value" if len(oversized) else "bad_indicator_row",
+        stage="validate",
+        reason=Reason.BAD_TARGET_VALUE if len(oversized) else Reason.BAD_INDICATOR_ROW,
         message=f"form {form_index + 1} row {row_index + 1}: {'; '.join(faults)}",
         form_index=form_index, row_index=row_index,
         page=None if pd.isna(row["source_page"]) else int(row["source_page"]),
@@ -218,7 +221,7 @@ def validate_forms(forms: Sequence[Form]) -> Validated:
     emptied = set(frames.projects["form_index"]) - bad_forms - set(indicators["form_index"])
     for form_index in sorted(emptied):
         bad_forms.add(int(form_index))
-        quarantine.append(_form_entry("empty_indicator_table", int(form_index),
+        quarantine.append(_form_entry(Reason.EMPTY_INDICATOR_TABLE, int(form_index),
                                       forms[int(form_index)], "no indicator row is valid"))
     projects = frames.projects[~frames.projects["form_index"].isin(list(bad_forms))]
     projects = ProjectYearFrame.validate(projects)

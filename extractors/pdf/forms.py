@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.errors import NotATargetTable, NoTextLayer, NoUnicodeMap, UnknownLayout
+from extractors.errors import NotATargetTable, NoTextLayer, NoUnicodeMap, Reason, UnknownLayout
 from extractors.model import Form, Layout, Period
 from extractors.pdf.grid import Cell, PageGrid, TableGrid, TextLine
 from extractors.pdf.header import HeaderRow, read_header
@@ -68,7 +68,7 @@ class FormChunk:
     layout: Layout
     page: int
     blocks: tuple[Placed, ...]
-    refused: str | None = None
+    refused: Reason | None = None
 
 
 def page_blocks(grid: PageGrid) -> list[Placed]:
@@ -91,13 +91,13 @@ def group_forms(grids: Iterable[PageGrid]) -> Iterator[FormChunk]:
     no form (a cover page) and is dropped. A refused title (a self-evaluation table) opens a
     chunk too, so its pages are never read as the form before it."""
     layout: Layout | None = None
-    refused: str | None = None
+    refused: Reason | None = None
     start = 0
     blocks: list[Placed] = []
     for grid in grids:
         for placed in page_blocks(grid):
             found: Layout | None = None
-            reason: str | None = None
+            reason: Reason | None = None
             if isinstance(placed.block, TextLine):
                 found = title_of(placed.block)
                 if found is None:

@@ -73,6 +73,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, cast, get_args
 
+from extractors.errors import Reason
 from extractors.model import HEADER_FIELDS, MoneyUnit, Period
 
 LabelKind = Literal["short", "narrative", "money", "heading", "extra", "personal"]
@@ -93,7 +94,7 @@ ROLES: tuple[str, ...] = get_args(Role)
 PERIODS: tuple[str, ...] = get_args(Period)
 MONEY_UNITS: tuple[str, ...] = get_args(MoneyUnit)
 #: Reasons a profile may give for a refused title (each is a quarantine reason code).
-REFUSAL_REASONS: tuple[str, ...] = ("self_evaluation_table",)
+REFUSAL_REASONS: tuple[Reason, ...] = (Reason.SELF_EVALUATION_TABLE,)
 #: The roles every indicator table needs (the level-3 name and its target value).
 REQUIRED_ROLES: tuple[Role, ...] = ("level3", "target")
 
@@ -163,7 +164,7 @@ class Profile:
     #: Regexes a whole (compacted) title line may match when no title is exact
     title_patterns: tuple[re.Pattern[str], ...] = ()
     #: Quarantine reason → regexes of titles of tables that are not target tables
-    refused_titles: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = ()
+    refused_titles: tuple[tuple[Reason, tuple[re.Pattern[str], ...]], ...] = ()
     #: Words marking a printed label or column heading as personal data (never kept)
     personal_data_words: tuple[str, ...] = ()
     #: Labels of the sign-off rows under the indicator table
@@ -331,9 +332,10 @@ def _patterns(c: _Checker, value: object, key: str) -> tuple[re.Pattern[str], ..
     return tuple(out)
 
 
-def _refused(c: _Checker, value: object) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+def _refused(c: _Checker, value: object) -> tuple[tuple[Reason, tuple[re.Pattern[str], ...]],
+                                                 ...]:
     t = c.table(value, "refused_titles")
-    return tuple((c.choice(k, f"refused_titles.{k}", REFUSAL_REASONS, "reason"),
+    return tuple((Reason(c.choice(k, f"refused_titles.{k}", REFUSAL_REASONS, "reason")),
                   _patterns(c, v, f"refused_titles.{k}")) for k, v in t.items())
 
 
