@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import ROOT
 from extractors.errors import Reason
+from tests.conftest import ROOT
 from transforms.quarantine import REASONS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
