@@ -18,9 +18,10 @@ from extractors.text.layout.align import HeaderBlock, TablePart, line_words
 from extractors.text.layout.columns import _level3_cells, _nearest, _top_aligned, join_known
 from extractors.text.layout.forms import parse_pdftotext_layout
 from extractors.text.layout.header import accepted_hits, join_wrapped_labels, wrapped_lines
+from extractors.text.layout.headings import stack_headings
 from extractors.text.layout.lines import Line, document_lines, line_segments
 from extractors.text.layout.spans import Extent, Fragment, assign_labels
-from extractors.text.layout.vertical import RowLines, vertical_model
+from extractors.text.layout.vertical import TIGHT_PAD, RowLines, vertical_model
 from extractors.vocabulary import caption_period, is_sign_off_line, options_unfinished
 from extractors.vocabulary import is_page_footer as is_footer
 from tests.support.truth import diff_forms, load_truth
@@ -344,6 +345,51 @@ def test_a_line_between_two_rows_goes_to_the_row_its_cell_wraps_around() -> None
     assert groups == [[1], [3]]
     assert _nearest(groups, 2, dict(lines)) == 0
     assert _nearest(groups, 2) == 1  # without the cells: the one below
+
+
+def test_a_target_wrapped_around_a_one_line_name_completes_that_row() -> None:
+    """A tight table: ``2023年4月前启`` / name / ``动`` between rows that print their
+    targets on their own lines; both pieces are equally near two rows and go to the row
+    missing its target."""
+    lines = [(0, {0: "任务按期完成率", 1: "不低于95%"}), (1, {1: "2023年4月前启"}),
+             (2, {0: "项目启动时间", 2: "问卷调查"}), (3, {1: "动"}),
+             (4, {0: "预算执行偏差率", 1: "±3%以内"})]
+    groups = _level3_cells(lines, 0, 1, tight=True)
+    assert groups == [[0], [2], [4]]
+    assert _nearest(groups, 1, dict(lines)) == 1
+    assert _nearest(groups, 3, dict(lines)) == 1
+
+
+def test_headings_one_space_apart_are_parted_by_the_pieces_wrapped_under_them() -> None:
+    """``一级指 二级指`` is one run of text (one space apart), the line below prints ``标``
+    under each: two wrapped headings, not one."""
+    lines = [Line(1, 0, "一级指 二级指"),
+             Line(1, 1, "                 三级指标                目标值          指标说明"),
+             Line(1, 2, " 标   标")]
+    stacked, captions = stack_headings(lines, "national")
+    assert [h.text for h, _ in stacked] == [
+        "一级指标", "二级指标", "三级指标", "目标值", "指标说明"]
+    assert not captions
+    one_line = stack_headings([Line(1, 0, "绩效 指标")], "national")[0]
+    assert [h.text for h, _ in one_line] == ["绩效 指标"]  # nothing parts it: one heading
+
+
+def test_a_label_on_a_line_of_its_own_in_a_tight_table_sits_between_rows() -> None:
+    """Rows printed without blank lines between them: a label on a line of its own lies on
+    the border of two rows. A: five one-line rows, its label on the third; B: four one-line
+    rows and one whose name wraps around its target, its label alone between the third and
+    the fourth. In line indexes B's own line shifts the rows below it and B would seem to
+    start a row early; in row heights it does not."""
+    one = [RowLines((i,), (i,)) for i in (0, 1, 2, 3, 4, 5, 6, 7, 9)]
+    rows = [*one, RowLines((10, 11, 12), (10, 12))]
+    model = vertical_model(rows, TIGHT_PAD)
+    extents = [Extent(2 * a, 2 * b) for a, b in zip(model.tops, model.tops[1:], strict=False)]
+    frags = []
+    for line, text in ((2, "数量指标"), (8, "质量指标")):
+        y, slack = model.y(line)
+        frags.append(Fragment(line, text, 2 * y, 2 * slack))
+    labels = assign_labels(extents, frags, None)
+    assert labels == ["数量指标"] * 5 + ["质量指标"] * 5
 
 
 # --- properties -----------------------------------------------------------------------

@@ -2,14 +2,14 @@
 tables (operator, unit, weight, remarks or explanation columns, column blocks of two periods
 side by side, stacked 长期/年度 blocks).
 
-The column-header row is found by its headings (:func:`extractors.table_columns.read_headings`,
-the same rule the PDF reader uses), its wrapped headings stacked from up to
-:data:`LayoutColumnSettings.max_header_lines` lines. Every word of a body line then belongs to
+The column-header row is found by its headings (:mod:`extractors.text.layout.headings`).
+Every word of a body line then belongs to
 the column whose heading centre is nearest to its own (pdftotext prints a cell's text where the
 cell is, the heading centred over it). A printed row is a run of non-blank lines (ruled rows
 leave a blank line between them); a run holding two lines that each print a level-3 name and a
 target is two rows. Merged level cells are assigned by their vertical centring
-(:func:`extractors.text.layout.spans.assign_labels`), which reads labels repeated on every row the
+(:func:`extractors.text.layout.spans.assign_labels`, over the rows' heights rebuilt by
+:mod:`extractors.text.layout.vertical`), which reads labels repeated on every row the
 same way. A block heading printed beside the table (``长期绩效指标``, one character per line)
 gives the period of the rows below its column-header row.
 """
@@ -18,17 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, pairwise
 
 from extractors.model import IndicatorRow, Layout, Period
 from extractors.profiles import Role
-from extractors.table_columns import (
-    CELL_ROLES,
-    Heading,
-    heading_role,
-    read_headings,
-    with_group_row,
-)
+from extractors.table_columns import CELL_ROLES
 from extractors.text.layout.align import (
     HeaderBlock,
     TablePart,
@@ -36,106 +30,21 @@ from extractors.text.layout.align import (
     cells_of,
     label_columns_of,
 )
+from extractors.text.layout.headings import LayoutColumnSettings, headers_of
 from extractors.text.layout.lines import Line, line_segments
 from extractors.text.layout.spans import Extent, Fragment, assign_labels
+from extractors.text.layout.vertical import (
+    LOOSE_PAD,
+    TIGHT_PAD,
+    RowLines,
+    VerticalModel,
+    vertical_model,
+)
 from extractors.vocabulary import (
     block_period,
-    caption_period,
     is_known_level2,
     is_level1,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class LayoutColumnSettings:
-    """Tuning of the heading-anchored reader.
-
-    ``max_header_lines``: a wrapped heading such as ``二级指标（长期）`` printed in a narrow
-    column takes up to five lines in the variants' exports (three characters a line), six
-    leaves one for a taller font. ``min_headings``: as the PDF reader's
-    ``PdfSettings.min_column_headers``."""
-
-    max_header_lines: int = 6
-    min_headings: int = 3
-
-
-def stack_headings(lines: Sequence[Line], layout: Layout
-                   ) -> tuple[list[tuple[Heading, int]], list[Heading]]:
-    """The headings printed over ``lines``: runs of text on different lines that overlap
-    horizontally are one wrapped heading, read top to bottom, with the first line of each;
-    and apart, the group captions over column blocks (``长期绩效指标`` over 二级 / 三级指标 /
-    指标值), which stand over several headings."""
-    clusters: list[tuple[float, float, list[tuple[int, str]]]] = []
-    captions: list[Heading] = []
-    for k, line in enumerate(lines):
-        for seg in line_segments(line.text):
-            if caption_period(seg.text, layout) is not None and \
-                    heading_role(seg.text, layout) is None:
-                captions.append(Heading(seg.text, seg.start, seg.end))
-                continue
-            for c, (x0, x1, parts) in enumerate(clusters):
-                if seg.start < x1 and x0 < seg.end and all(j != k for j, _ in parts):
-                    clusters[c] = (min(x0, seg.start), max(x1, seg.end), [*parts, (k, seg.text)])
-                    break
-            else:
-                clusters.append((seg.start, seg.end, [(k, seg.text)]))
-    out = [(Heading("".join(t for _, t in sorted(parts)), x0, x1), min(j for j, _ in parts))
-           for x0, x1, parts in clusters]
-    return sorted(out, key=lambda h: h[0].x0), captions
-
-
-def read_header_at(lines: Sequence[Line], i: int, layout: Layout,
-                   settings: LayoutColumnSettings) -> HeaderBlock | None:
-    """The column-header row starting at ``lines[i]``, if one does: of the stacks of 1 to
-    ``max_header_lines`` consecutive non-blank lines, the one reading most headings."""
-    if lines[i].blank:
-        return None
-    best: tuple[int, HeaderBlock] | None = None
-    for count in range(1, settings.max_header_lines + 1):
-        j = i + count - 1
-        if j >= len(lines) or lines[j].blank or lines[j].page != lines[i].page:
-            break
-        stacked, captions = stack_headings(lines[i:j + 1], layout)
-        read = read_headings([h for h, _ in stacked], layout, settings.min_headings)
-        if read is None:
-            continue
-        if len(captions) >= 2:
-            read = with_group_row(read, captions, layout)
-        known = sum(s.role != "extra" for s in read.columns.spans)
-        if count > 1 and not _opens_known(stacked, layout) and not stack_headings(
-                lines[i:i + 1], layout)[1]:
-            continue  # the first line opens no known heading nor caption: text above
-        score = 10 * known - (len(read.columns.spans) - known)
-        if best is None or score > best[0]:
-            blocks = tuple(stacked[b][0].text for b in read.blocks)
-            if len(captions) == 1:  # one block heading over the whole table (长期绩效指标)
-                blocks = (*blocks, captions[0].text)
-            best = (score, HeaderBlock(i, count, read.columns, blocks))
-    return best[1] if best is not None else None
-
-
-def _opens_known(stacked: Sequence[tuple[Heading, int]], layout: Layout) -> bool:
-    """Does the first line of a stack of lines open a heading of a known role?"""
-    for heading, first in stacked:
-        role = heading_role(heading.text, layout)
-        if first == 0 and role is not None and role.role != "extra":
-            return True
-    return False
-
-
-def _headers(page: Sequence[Line], layout: Layout,
-             settings: LayoutColumnSettings) -> dict[int, HeaderBlock]:
-    """The column-header rows of a page, by the index of their first line."""
-    out: dict[int, HeaderBlock] = {}
-    i = 0
-    while i < len(page):
-        found = read_header_at(page, i, layout, settings)
-        if found is not None:
-            out[i] = found
-            i += found.count
-        else:
-            i += 1
-    return out
 
 
 def _same_columns(a: HeaderBlock, b: HeaderBlock) -> bool:
@@ -257,7 +166,9 @@ def is_tight(lines: Sequence[Line]) -> bool:
 
 def _nearest(groups: Sequence[Sequence[int]], i: int,
              by_line: dict[int, dict[int, str]] | None = None, top: bool = False) -> int:
-    """The level-3 cell a line of other cells belongs to: the nearest; on a tie the one its
+    """The level-3 cell a line of other cells belongs to: the nearest; on a tie the one whose
+    own lines do not print those cells (a target wrapped around a one-line name:
+    ``2023年4月前启`` / name / ``动``, between rows printing theirs), else the one its
     cells wrap around (a piece of the same column printed on the other side of that row:
     ``平方公`` / row / ``里``), else the one below (the one above prints its own cells on its
     own lines); in a ``top``-aligned part (cells printed from their row's first line), the
@@ -269,11 +180,17 @@ def _nearest(groups: Sequence[Sequence[int]], i: int,
     if by_line is not None and best > 0 and distance(best - 1) == distance(best):
         cols = by_line.get(i, {})
 
+        def prints(group: Sequence[int]) -> bool:
+            return any(c in by_line.get(j, {}) for j in group for c in cols)
+
         def wraps(group: Sequence[int]) -> bool:
             side = by_line.get(2 * group[0] - i, {}) if len(group) == 1 else {}
             return any(c in side for c in cols)
 
-        if wraps(groups[best - 1]) and not wraps(groups[best]):
+        above, below = groups[best - 1], groups[best]
+        if prints(above) != prints(below):  # the piece completes the row missing that cell
+            return best if prints(above) else best - 1
+        if wraps(above) and not wraps(below):
             return best - 1
     return best
 
@@ -380,7 +297,9 @@ def _levels(parts: Sequence[TablePart], cells_by_part: Sequence[list[tuple[int, 
         idx = list(group)
         if parts[part_no].fresh:
             carry = [None, None]
-        extents = [Extent(2 * rows[r].top, 2 * rows[r].bottom) for r in idx]
+        model = _part_model(parts[part_no], dict(cells_by_part[part_no]),
+                            [rows[r] for r in idx], period)
+        extents = [Extent(2 * a, 2 * b) for a, b in pairwise(model.tops)]
         page_parts = [part_no]
         got: list[list[str | None]] = []
         breaks: frozenset[int] = frozenset()
@@ -388,7 +307,7 @@ def _levels(parts: Sequence[TablePart], cells_by_part: Sequence[list[tuple[int, 
             (0, "level1", lambda t: is_level1(t, layout)),
             (1, "level2", lambda t: is_known_level2(t, layout)))
         for level, role, known in levels:
-            frags = [Fragment(i, cells[col], 2.0 * i)
+            frags = [_placed(i, cells[col], model)
                      for p in page_parts
                      if (col := parts[p].header.columns.block(period).get(role)) is not None
                      for i, cells in cells_by_part[p] if cells.get(col)]
@@ -402,6 +321,32 @@ def _levels(parts: Sequence[TablePart], cells_by_part: Sequence[list[tuple[int, 
             out[r] = (got[0][k], got[1][k])
         carry = [got[0][-1], got[1][-1]]
     return _label_back(parts, rows, out)
+
+
+def _part_model(part: TablePart, by_line: dict[int, dict[int, str]], rows: Sequence[_Row],
+                period: Period | None) -> VerticalModel:
+    """The vertical model of a part's rows (:mod:`extractors.text.layout.vertical`): each
+    row's lines that print its cells, its tallest cell's lines, padded as the part's print
+    shows (tight or with blank lines between rows)."""
+    roles = part.header.columns.block(period)
+    cols = {c for r, c in roles.items() if r not in ("level1", "level2")}
+    cols |= set(part.header.columns.extras(period))
+    out: list[RowLines] = []
+    for row in rows:
+        per_col: dict[int, list[int]] = {}
+        for i in range(row.top, row.bottom + 1):
+            for c in by_line.get(i, {}):
+                if c in cols:
+                    per_col.setdefault(c, []).append(i)
+        lines = sorted({i for ls in per_col.values() for i in ls}) or [row.top]
+        tallest = max(per_col.values(), key=len) if per_col else lines
+        out.append(RowLines(tuple(lines), tuple(tallest)))
+    return vertical_model(out, TIGHT_PAD if is_tight(part.lines) else LOOSE_PAD)
+
+
+def _placed(line: int, text: str, model: VerticalModel) -> Fragment:
+    y, slack = model.y(line)
+    return Fragment(line, text, 2 * y, 2 * slack)
 
 
 def _label_back(parts: Sequence[TablePart], rows: Sequence[_Row],
@@ -457,7 +402,7 @@ def read_layout_table(pages: Sequence[Sequence[Line]], layout: Layout, default: 
     header: HeaderBlock | None = None
     captioned = False
     for page in pages:
-        found_at = _headers(page, layout, settings)
+        found_at = headers_of(page, layout, settings)
         i = 0
         while i < len(page):
             found = found_at.get(i)

@@ -15,12 +15,9 @@ from itertools import groupby
 
 from extractors.model import Form, Layout
 from extractors.text.layout.align import HeaderBlock
-from extractors.text.layout.columns import (
-    LayoutColumnSettings,
-    read_header_at,
-    read_layout_table,
-)
+from extractors.text.layout.columns import read_layout_table
 from extractors.text.layout.header import parse_header
+from extractors.text.layout.headings import LayoutColumnSettings, read_header_at
 from extractors.text.layout.lines import Line, document_lines
 from extractors.text.layout.table import is_column_header, is_table_heading, table_rows
 from extractors.vocabulary import (
