@@ -263,6 +263,15 @@ def test_a_line_opening_with_a_noted_label_and_its_value_is_a_label() -> None:
     assert accepted_hits("  具体措施如下：一是加强管理", "national") == []  # a narrative
 
 
+def test_a_value_label_one_space_before_its_figure_after_a_gap_is_a_label() -> None:
+    """A money or extra label printed right of another value, its figure one space after it:
+    the value beside it ends at the gap, the figure is the label's."""
+    line = "   年度本级预算金额      26.5万              该项目支出上级资金 8.0"
+    assert [h.label.text for h in accepted_hits(line, "national")] == [
+        "年度资金总额", "该项目支出上级资金"]
+    assert accepted_hits("  本年度绩效目标      该项目支出上级资金 8 类", "national")[1:] == []
+
+
 def test_label_pieces_on_consecutive_lines_join_when_together_known() -> None:
     def known(text: str) -> bool:
         return text in ("产出指标", "数量指标")
@@ -328,6 +337,16 @@ def test_level3_cells_of_an_export_that_prints_centred_cells_apart() -> None:
              (4, {0: "开展巡河", 1: ">=250次"}),
              (5, {0: "工程验收合格"}), (6, {1: "=100%"}), (7, {0: "率"})]
     assert _level3_cells(lines, 0, 1, tight=True) == [[0], [1, 3], [4], [5, 7]]
+
+
+def test_a_cell_ends_where_its_line_falls_short_of_the_column_width() -> None:
+    """Rows with blank lines between them, two of them printed on consecutive lines: a name
+    and target that stop well short of their columns' widths are not wrapped, the next line
+    is a row of its own; a name that fills its column goes on below."""
+    lines = [(0, {0: "救助残疾儿童人数", 1: "≥750人"}), (1, {0: "集中供养特困人员", 1: "900人"}),
+             (3, {0: "开展关爱走访活动次数合计", 1: "不低于2500人次"}),
+             (5, {0: "年度各项工作任务按照时间"}), (6, {0: "节点推进完成情况", 1: "按时完成"})]
+    assert _level3_cells(lines, 0, 1, tight=False) == [[0], [1], [3], [5, 6]]
 
 
 def test_levels_printed_on_every_row_are_one_label_per_row() -> None:

@@ -40,6 +40,7 @@ from extractors.text.layout.vertical import (
     VerticalModel,
     vertical_model,
 )
+from extractors.text.width import display_width
 from extractors.vocabulary import (
     block_period,
     is_known_level2,
@@ -98,6 +99,7 @@ def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
     is seen), a name printed with its target on one line is not continued by a name-only
     line below (its target would be centred)."""
     by_line = dict(lines)
+    full = _full_widths(lines)
     others = {i for i, cells in lines if cells and not cells.get(l3)}
     has_target = {i for i, cells in lines if target is not None and cells.get(target)}
 
@@ -117,7 +119,7 @@ def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
             # a lone name-and-target line is not continued by a name alone
             lone = centred and out[-1] == [last] and last in has_target and i not in has_target
             if i - last == 1:
-                two_rows = two_rows or lone
+                two_rows = two_rows or lone or _ends_short(by_line, last, i, full)
                 # ... nor is a cell whose target is printed apart continued by a line with
                 # a target of its own
                 two_rows = two_rows or (centred and i in has_target and any(
@@ -136,6 +138,29 @@ def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
 
     groups, centred = group(False)
     return group(True)[0] if centred else groups
+
+
+def _full_widths(lines: Sequence[tuple[int, dict[int, str]]]) -> dict[int, int]:
+    """The widest text each column prints on one line: the width its wrapped cells fill."""
+    out: dict[int, int] = {}
+    for _, cells in lines:
+        for c, text in cells.items():
+            out[c] = max(out.get(c, 0), display_width(text))
+    return out
+
+
+def _ends_short(by_line: dict[int, dict[int, str]], line: int, below: int,
+                full: dict[int, int]) -> bool:
+    """Does a cell printed on ``line`` and on the line ``below`` end on ``line``, its text
+    there clearly short of the column's width (a wrapped cell fills each line but its last,
+    give or take the one wide character a line break may not leave at a line's start)?"""
+    here, there = by_line.get(line, {}), by_line.get(below, {})
+    return any(display_width(text) + _WRAP_SLACK < full[c]
+               for c, text in here.items() if c in there)
+
+
+#: Display columns a wrapped line may fall short of its column's width: one wide character
+_WRAP_SLACK = 2
 
 
 def _closes_wrap(by_line: dict[int, dict[int, str]], line: int, l3: int) -> bool:

@@ -57,7 +57,8 @@ class _LabelLine:
 
 #: A line that is only a label and its colon (``填报单位（盖章）：`` left blank)
 _BLANK_LABEL = re.compile(r"\s*(\S{1,30}?)[：:](.*)")
-#: A money label printed one space before its figure (``上年结转资金 0.00``)
+#: A value label printed one space before its figure (``上年结转资金 0.00``,
+#: ``该项目支出上级资金 434.0``); a narrative's words followed by a number are no label
 _FIGURE_AFTER = re.compile(r"\s?-?\d[\d,]*(?:\.\d+)?(?:万元|万|元)?(?:\s{2,}|\s*$)")
 #: A run ending in a colon and a column gap before a value: a label the profile may not
 #: know (a colon inside a narrative, ``具体措施如下：一是…``, is followed by its text).
@@ -69,7 +70,8 @@ _NOTED_LABEL = re.compile(r"^\s*(\S[^：:\s（()）]{0,29}[（(][^（()）]{1,20
 
 def accepted_hits(text: str, layout: Layout) -> list[LabelHit]:
     """Label hits that really are labels: followed by a colon, or standing alone between
-    column gaps (narratives may mention a label's words in passing), a bracketed note after
+    column gaps (narratives may mention a label's words in passing), or after a gap and one
+    space before a figure (``该项目支出上级资金 434.0``), a bracketed note after
     the label taken with it. A label the profile does not know is accepted when it is
     printed with a colon (``预算执行率权重(%)：``); its value goes to ``extra_fields``."""
     out = []
@@ -82,7 +84,7 @@ def accepted_hits(text: str, layout: Layout) -> list[LabelHit]:
         has_colon = text[end - 1] in "：:"
         before = bool(_GAP_BEFORE.search(text[: hit.start]))
         alone = before and bool(_GAP_AFTER.match(text[end:]))
-        figure = (before and hit.label.kind == "money"
+        figure = (before and hit.label.kind not in ("narrative", "heading")
                   and _FIGURE_AFTER.match(text, end) is not None)
         if has_colon or alone or figure:
             out.append(hit)

@@ -8,9 +8,9 @@ coordinates, so this module only cuts the text into pages, lines and gap-separat
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from extractors.text.width import is_wide
 from extractors.vocabulary import is_page_footer
 
 #: A run of text in which no two whitespace characters follow each other: one stray space
@@ -70,4 +70,4 @@ def line_segments(text: str) -> list[Segment]:
 
 
 def _wide_before(text: str, end: int) -> int:
-    return sum(1 for ch in text[:end] if unicodedata.east_asian_width(ch) in "WF")
+    return sum(1 for ch in text[:end] if is_wide(ch))

@@ -21,7 +21,6 @@ with no sample vocabulary (:mod:`extractors.text.pdftotext.level_inference` has 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -29,6 +28,7 @@ from extractors.model import Form, IndicatorRow, Layout, MoneyUnit
 from extractors.text.pdftotext.level_inference import infer_levels
 from extractors.text.pdftotext.stream import Line, split_lines
 from extractors.text.pdftotext.table import parse_table
+from extractors.text.width import display_width
 from extractors.vocabulary import (
     TABLE_HEADING_RE,
     LabelHit,
@@ -302,19 +302,14 @@ def _short_sentence(head: list[tuple[int, str]], tail: list[tuple[int, str]],
     first = head[0][1]
     nxt = head[1][1] if len(head) > 1 else (tail[0][1] if tail else "")
     return (bool(nxt) and first.rstrip().endswith(_SENTENCE_END)
-            and _width(first) <= _SHORT * width and _width(nxt) >= _FULL * width)
+            and display_width(first) <= _SHORT * width and display_width(nxt) >= _FULL * width)
 
 
 def _column_width(lines: list[Line], layout: Layout) -> int:
     """Width of the narrative column: its widest wrapped line (a line with another line of
     its block below it); lines holding a label (two columns run together) don't count."""
-    return max((_width(a.text) for a, b in pairwise(lines)
+    return max((display_width(a.text) for a, b in pairwise(lines)
                 if a.block == b.block and not find_labels(a.text, layout)), default=0)
-
-
-def _width(text: str) -> int:
-    """Printed width in half-width cells (CJK and full-width forms count two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text.strip())
 
 
 def _redistribute(slots: list[_Slot]) -> list[_Slot]:
