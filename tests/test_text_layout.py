@@ -540,6 +540,20 @@ def test_a_line_between_two_rows_of_a_top_aligned_part_goes_to_the_row_above() -
     assert not _top_aligned([[1, 2, 3]], {1: {2: "某某"}, 2: {2: "某", 3: "1"}}, 3)
 
 
+def test_cells_wrapping_on_down_from_one_line_names_make_a_part_top_aligned() -> None:
+    """No name wraps, but targets and explanations go on below their names' lines: printed
+    from the row's first line. Pieces printed above and below a name: centred."""
+    top = {0: {0: "资金支付进度", 1: "年底前资金支付率达", 2: "反映项目成本控制"},
+           1: {1: "100%", 2: "情况"}, 2: {0: "任务按期完成率", 1: "≥98%", 2: "累计数"},
+           3: {0: "项目完成时限", 1: "年内完成"}}
+    assert _top_aligned([[0], [2], [3]], top, 1)
+    assert _nearest([[0], [2], [3]], 1, top, top=True) == 0
+    centred = {0: {0: "任务按期完成率", 1: "不低于95%"}, 1: {1: "2023年4月前启"},
+               2: {0: "项目启动时间", 2: "问卷调查"}, 3: {1: "动"},
+               4: {0: "预算执行偏差率", 1: "±3%以内"}}
+    assert not _top_aligned([[0], [2], [4]], centred, 1)
+
+
 def test_a_level_name_one_space_after_a_cell_is_a_cell_of_its_own() -> None:
     """pdftotext may print the next block's level-2 cell one space after a target
     (``11月底前支出进 时效指标``): the taxonomy name starts a run of its own."""

@@ -224,12 +224,28 @@ def _top_aligned(groups: Sequence[Sequence[int]], by_line: dict[int, dict[int, s
                  target: int | None) -> bool:
     """Are a part's cells printed from their row's first line, not centred? Every name that
     wraps has its target on its first line, and one of them wraps over three lines or more
-    (a centred target would sit on its middle line)."""
+    (a centred target would sit on its middle line); or, beside one-line names, cells that
+    wrap on down from the name's line outnumber cells wrapped around it (a centred two-line
+    cell prints one line above the name and one below, never on the name's line)."""
     if target is None:
         return False
     wrapped = [g for g in groups if len(g) >= 2]
-    return any(len(g) >= 3 for g in wrapped) and all(
-        target in by_line.get(g[0], {}) for g in wrapped)
+    if any(len(g) >= 3 for g in wrapped) and all(
+            target in by_line.get(g[0], {}) for g in wrapped):
+        return True
+    names = {i for g in groups for i in g}
+
+    def other(i: int) -> set[int]:
+        return set() if i in names else set(by_line.get(i, {}))
+
+    down = around = 0
+    for g in groups:
+        if len(g) != 1:
+            continue
+        here, above, below = set(by_line.get(g[0], {})), other(g[0] - 1), other(g[0] + 1)
+        down += len(below & (here - above))
+        around += len(below & (above - here))
+    return down > around
 
 
 def _block_rows(parts: Sequence[TablePart],
