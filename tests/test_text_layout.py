@@ -349,6 +349,22 @@ def test_a_cell_ends_where_its_line_falls_short_of_the_column_width() -> None:
     assert _level3_cells(lines, 0, 1, tight=False) == [[0], [1], [3], [5, 6]]
 
 
+def test_pieces_between_names_go_to_the_row_that_needs_them() -> None:
+    """Names and targets alternating line by line. A target wrapped around a one-line name
+    (target / name / target) closes that row, and the next name wraps around its own target;
+    a name wrapped around its target (name / target / name) already prints a target, so the
+    target below it opens the next row's wrap."""
+    target_first = [(0, {1: "实现动态清"}), (1, {0: "零就业家庭动态清零"}), (2, {1: "零"}),
+                    (3, {0: "项目实施后服务对象办"}), (4, {1: "显著提升"}),
+                    (5, {0: "事便利程度提升情况"})]
+    assert _level3_cells(target_first, 0, 1, tight=False) == [[1], [3, 5]]
+    name_first = [(0, {0: "项目档案资料完整率", 1: ">=98.5%"}), (1, {0: "65岁及以上老年人健"}),
+                  (2, {1: "69%以上"}), (3, {0: "康管理率"}), (4, {1: "2023年11月30日"}),
+                  (5, {0: "项目完成时限"}), (6, {1: "前"}),
+                  (7, {0: "项目启动时间", 1: "2023年3月前启动"})]
+    assert _level3_cells(name_first, 0, 1, tight=False) == [[0], [1, 3], [5], [7]]
+
+
 def test_levels_printed_on_every_row_are_one_label_per_row() -> None:
     rows = [Extent(2.0 * i, 2.0 * i) for i in (1, 3, 5, 7)]
     frags = [Fragment(i, "数量指标", 2.0 * i) for i in (1, 3, 5, 7)]

@@ -106,6 +106,7 @@ def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
     def group(centred: bool) -> tuple[list[list[int]], bool]:
         out: list[list[int]] = []
         split_seen = False
+        taken: set[int] = set()  # lines between names that a row has taken as its piece
         for i, cells in lines:
             if not cells.get(l3):
                 continue
@@ -126,7 +127,10 @@ def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
                     j in has_target for j in range(out[-1][0] + 1, last)))
                 join = not two_rows
             elif i - last == 2 and last + 1 in others:
-                join = not two_rows and not lone and not _closes_wrap(by_line, last, l3)
+                closes, owned = _piece_between(by_line, out[-1], l3, taken)
+                join = not two_rows and not lone and not closes and not owned
+                if closes or join:
+                    taken.add(last + 1)
                 split_seen = split_seen or (join and last + 1 in has_target)
             else:
                 join = False
@@ -163,11 +167,19 @@ def _ends_short(by_line: dict[int, dict[int, str]], line: int, below: int,
 _WRAP_SLACK = 2
 
 
-def _closes_wrap(by_line: dict[int, dict[int, str]], line: int, l3: int) -> bool:
-    """Does the line below ``line`` close cells wrapped around it (their first pieces on the
-    line above, which prints no name): then the row ends there."""
-    above, below = by_line.get(line - 1, {}), by_line.get(line + 1, {})
-    return bool(below) and l3 not in above and all(c in above for c in below)
+def _piece_between(by_line: dict[int, dict[int, str]], group: Sequence[int], l3: int,
+                   taken: set[int]) -> tuple[bool, bool]:
+    """Of the line of other cells below a row's last name line: does it close cells wrapped
+    around that row (their first piece on the line above its first name line, a line no row
+    above has taken)? Does the row already print those cells (the piece opens the next
+    row's)? Either way the row ends at its last name line."""
+    first, last = group[0], group[-1]
+    below = by_line.get(last + 1, {})
+    opener = by_line.get(first - 1, {})
+    closes = (bool(opener) and first - 1 not in taken and l3 not in opener
+              and all(c in opener for c in below))
+    owned = any(c in by_line.get(j, {}) for j in range(first, last + 1) for c in below)
+    return closes, owned
 
 
 def _centred_between(by_line: dict[int, dict[int, str]], above: int, below: int) -> bool:
