@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from extractors.errors import Reason
 from flows.pool import PoolSettings
 from flows.run import RunRequest, run_etl
 from tests.conftest import SAMPLES
@@ -91,3 +92,29 @@ def test_corpus_scores_at_least_its_floor(name: str, tmp_path: Path) -> None:
              if got.get(m, 0.0) < floor - 1e-9}
     assert below == {}, f"{name}: metric (got, floor) below its floor"
     assert result["bad_ok"] == result["bad_total"], f"{name}: a file to quarantine loaded rows"
+    assert _wrong_reasons(url, truth) == {}, f"{name}: file → (reasons recorded, reason due)"
+
+
+CODES = {r.value for r in Reason}
+
+
+def _wrong_reasons(url: str, truth: dict[str, Any]) -> dict[str, tuple[list[str], str]]:
+    """Files the truth says to quarantine whose quarantine rows name another reason than the
+    one due (a department-wide table is ``no_target_column``, not ``missing_name``); truth
+    files that give the reason in prose (the v1 hold-out) are not checked here."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT source_uri, reason FROM quarantine")).all()
+    finally:
+        engine.dispose()
+    recorded: dict[str, set[str]] = {}
+    for uri, reason in rows:
+        recorded.setdefault(Path(uri).name, set()).add(reason)
+    out = {}
+    for doc in truth["documents"]:
+        due = doc.get("reason")
+        name = Path(doc["file"]).name
+        if doc.get("expected") == "quarantine" and due in CODES and recorded.get(name) != {due}:
+            out[name] = (sorted(recorded.get(name, set())), due)
+    return out

@@ -297,6 +297,28 @@ def test_a_label_piece_joins_the_next_even_where_that_is_a_label_alone() -> None
     assert [(f.text, f.y) for f in wrapped] == [("社会公众\n或服务对\n象满意度\n指标", 5.0)]
 
 
+DEPARTMENT_WIDE = """\
+                     部门整体支出绩效目标表
+                            ( 2021 年度)
+  部门（单位）名称       某某区文化和旅游局
+      年度总体目标     完成文物保护修缮，提升公共文化服务水平。
+        一级指标        二级指标                   三级指标
+                              修缮文物点
+                    数量指标
+                              举办展览
+        产出指标
+                    质量指标      修缮验收合格率
+        满意度指标    满意度指标      群众满意度
+"""
+
+
+def test_a_table_whose_header_row_names_no_target_column_has_none() -> None:
+    """A department-wide table (部门整体支出绩效目标表) prints three level columns and no value:
+    the form says so (quarantined as no_target_column), whatever the rows read as."""
+    (form,) = parse_pdftotext_layout(DEPARTMENT_WIDE)
+    assert not form.has_target_column
+
+
 def test_sign_off_rows_end_the_table() -> None:
     assert is_sign_off_line("主管部门审核意见           （盖章）   年 月 日")
     assert is_sign_off_line("     财政部门审核意见")

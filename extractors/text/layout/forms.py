@@ -111,7 +111,7 @@ def _form(lines: list[Line], layout: Layout) -> Form:
                                        _COLUMNS)
     else:
         indicators = table_rows(split_pages(table), layout)
-    if extended is not None and extended.extended:
+    if extended is not None:  # the column-header row as read: it names the columns
         has_target = extended.columns.has("target")
     else:
         has_target = any(is_column_header(ln.text, layout) for ln in table)
