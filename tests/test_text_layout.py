@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractors.table_columns import Columns
-from extractors.text.layout.align import HeaderBlock, TablePart, line_words
+from extractors.text.layout.align import HeaderBlock, TablePart, align, line_words
 from extractors.text.layout.columns import _level3_cells, _nearest, _top_aligned, join_known
 from extractors.text.layout.forms import parse_pdftotext_layout
 from extractors.text.layout.header import accepted_hits, join_wrapped_labels, wrapped_lines
@@ -590,6 +590,19 @@ def test_cells_wrapping_on_down_from_one_line_names_make_a_part_top_aligned() ->
                2: {0: "项目启动时间", 2: "问卷调查"}, 3: {1: "动"},
                4: {0: "预算执行偏差率", 1: "±3%以内"}}
     assert not _top_aligned([[0], [2], [4]], centred, 1)
+
+
+def test_a_cell_one_space_after_a_wide_target_is_cut_off_where_the_target_ends() -> None:
+    """``年底前资金支付率 行业标准``: pdftotext gives the eight wide characters before the
+    space one column each, so the next cell seems to start inside the target's column; on
+    the page it starts in the next one."""
+    part = TablePart(header=HeaderBlock(0, 1, Columns(spans=())), page=1, centres=[],
+                     left=0, width=80)
+    line = Line(1, 5, "                  资金支付进度             年底前资金支付率 行业标准")
+    words = line_words(line, part, "national")
+    placed = align([3.0, 13.0, 21.5, 42.5, 51.0, 59.5], words)
+    assert [(c, text) for c, _, text in placed] == [
+        (2, "资金支付进度"), (3, "年底前资金支付率"), (4, "行业标准")]
 
 
 def test_a_level_name_one_space_after_a_cell_is_a_cell_of_its_own() -> None:

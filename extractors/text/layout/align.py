@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from extractors.model import Layout
 from extractors.table_columns import CORE_ROLES, Columns
 from extractors.text.layout.lines import Line, line_segments
+from extractors.text.width import is_wide
 from extractors.vocabulary import (
     is_block_fragment,
     is_known_level2,
@@ -92,6 +93,8 @@ class Word:
     end: int
     text: str
     run: int
+    #: Where the word's last character ends on the page (see :func:`line_words`)
+    reach: int = 0
 
 
 def line_words(line: Line, part: TablePart, layout: Layout) -> list[Word]:
@@ -107,6 +110,10 @@ def line_words(line: Line, part: TablePart, layout: Layout) -> list[Word]:
             continue
         run += 1
         for m in re.finditer(r"\S+", seg.text):
+            # pdftotext places a segment's first character where it is printed but gives the
+            # wide characters before a later word of the segment one column each, not two:
+            # the word reaches further right than its index says
+            drift = sum(map(is_wide, seg.text[:m.end()])) if m.start() else 0
             if (not out and m.start() == 0 and seg.start + m.end() <= part.left
                     and m.end() < len(seg.text) and is_block_fragment(m.group(), layout)):
                 part.blocks.append(m.group())  # a block heading's piece one space before
@@ -114,7 +121,8 @@ def line_words(line: Line, part: TablePart, layout: Layout) -> list[Word]:
             level = is_level1(m.group(), layout) or is_known_level2(m.group(), layout)
             if level and out and out[-1].run == run:
                 run += 1  # ... and one space after the cell before it starts a run
-            out.append(Word(seg.start + m.start(), seg.start + m.end(), m.group(), run))
+            out.append(Word(seg.start + m.start(), seg.start + m.end(), m.group(), run,
+                            seg.start + m.end() + drift))
             if level:
                 run += 1  # a level name one space before the next cell's text ends its run
     return out
@@ -151,7 +159,8 @@ def align(centres: Sequence[float], words: Sequence[Word],
                 here = abs(centre - centres[c]) + cut + (
                     _NOT_A_LABEL if c in rule.penalised else 0.0)
                 if j - i > 1:  # words kept together reaching into a neighbour's column
-                    here += _overflow(centres, c, words[i].start, words[j - 1].end)
+                    here += _overflow(centres, c, words[i].start,
+                                      max(words[j - 1].end, words[j - 1].reach))
                 if i == 0:
                     if here < best[j][c]:
                         best[j][c], back[(j, c)] = here, (0, -1)
