@@ -243,6 +243,22 @@ def test_a_value_opening_with_its_code_starts_on_its_label_line() -> None:
     assert dict(form.extra_fields)["项目来源"] == "本级申报项目"
 
 
+def test_a_line_opening_with_a_code_does_not_continue_the_value_above() -> None:
+    """A project name as long as the wrap column, then ``[201]某某市…`` wrapped around its
+    label below: the code opens the next label's value, it does not go on the name."""
+    text = ("                    项目支出绩效目标批复表\n"
+            "                         (2025年度)\n"
+            "      项目名称           2025年城区道路养护服务采购\n"
+            "                     [201]某某市某某区城市管\n"
+            "    主管部门及代码                           实施单位    某某区道路养护中心\n"
+            "                     理局\n"
+            "      项目属性           常年项目               项目期     3年\n")
+    form = parse_pdftotext_layout(text)[0]
+    assert form.fields["project_name"] == "2025年城区道路养护服务采购"
+    assert form.fields["supervising_dept_code"] == "201"
+    assert form.fields["supervising_dept"] == "某某市某某区城市管\n理局"
+
+
 def test_a_short_last_line_of_a_right_column_stays_in_that_column() -> None:
     text = ("                    绩效目标表（2024年度）\n"
             "                        长期目标                                年度目标\n"

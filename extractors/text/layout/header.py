@@ -424,6 +424,9 @@ def parse_header(lines: Sequence[Line], layout: Layout) -> Header:
         i for i, entry in entries.items()
         if any(options_unfinished(text) for pieces in entry.pieces.values()
                for _, text in pieces[-1:]))
+    # ... but a value never goes on with a code: a line opening with one starts a value
+    continued -= frozenset(i - 1 for i, kind in enumerate(kinds)
+                           if kind == "free" and opens_with_code(lines[i].text.strip()))
     first_lines = frozenset(
         i for i, entry in entries.items()
         if any(entry.hits[h].label.field in CODE_FIELDS and opens_with_code(pieces[0][1])
