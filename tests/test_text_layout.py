@@ -13,9 +13,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.table_columns import Columns
+from extractors.table_columns import Columns, ColumnSpan
 from extractors.text.layout.align import HeaderBlock, TablePart, align, line_words
-from extractors.text.layout.columns import _level3_cells, _nearest, _top_aligned, join_known
+from extractors.text.layout.columns import (
+    _level3_cells,
+    _nearest,
+    _seed_from_full_rows,
+    _top_aligned,
+    join_known,
+)
 from extractors.text.layout.forms import parse_pdftotext_layout
 from extractors.text.layout.header import accepted_hits, join_wrapped_labels, wrapped_lines
 from extractors.text.layout.headings import stack_headings
@@ -619,6 +625,25 @@ def test_a_cell_one_space_after_a_wide_target_is_cut_off_where_the_target_ends()
     placed = align([3.0, 13.0, 21.5, 42.5, 51.0, 59.5], words)
     assert [(c, text) for c, _, text in placed] == [
         (2, "资金支付进度"), (3, "年底前资金支付率"), (4, "行业标准")]
+
+
+def test_a_page_going_on_without_its_header_row_finds_its_columns_in_its_full_rows() -> None:
+    """pdftotext packs the next page's grid by its own text: the operator, value, unit and
+    weight columns stand 15 characters and more further left than the previous page's. Lines that
+    print one run per column (and no level name) place them; a line with a level label
+    does not count."""
+    roles = ("level1", "level2", "level3", "operator", "target", "unit", "weight")
+    spans = tuple(ColumnSpan(r, None, r, 10.0 * k, 10.0 * k + 4) for k, r in enumerate(roles))
+    part = TablePart(header=HeaderBlock(0, 1, Columns(spans=spans)), page=2,
+                     centres=[2.0, 12.0, 24.0, 46.0, 58.0, 66.0, 72.0], left=0, width=70)
+    part.lines = [Line(2, 0, "                 项目预算控制数    ≤        1051        万元    3"),
+                  Line(2, 1, "         成本指标"),
+                  Line(2, 2, "                 预算执行偏差率    ≤          3         %     3"),
+                  Line(2, 3, "        社会效益指标  工作效能  定性     较上年提高5%             5"),
+                  Line(2, 4, "                 超预算支出      =          0         万元    6")]
+    _seed_from_full_rows(part, "national")
+    assert part.centres[:2] == [2.0, 12.0]  # level columns as they were
+    assert part.centres[2:] == [20.5, 28.5, 39.5, 50.0, 55.5]
 
 
 def test_a_level_name_one_space_after_a_cell_is_a_cell_of_its_own() -> None:

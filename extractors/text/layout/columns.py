@@ -43,8 +43,10 @@ from extractors.text.layout.vertical import (
 from extractors.text.width import display_width
 from extractors.vocabulary import (
     block_period,
+    is_block_fragment,
     is_known_level2,
     is_level1,
+    is_level_fragment,
 )
 
 
@@ -485,6 +487,8 @@ def read_layout_table(pages: Sequence[Sequence[Line]], layout: Layout, default: 
     cells_by_part = []
     for k, part in enumerate(parts):
         _carry_offsets(parts[:k], part)
+        if k and part.header is parts[k - 1].header and part.page != parts[k - 1].page:
+            _seed_from_full_rows(part, layout)  # a page going on without its header row
         runs = calibrate(part, layout)
         rule_of = label_columns_of(part, layout)
         cells_by_part.append([(ln.index, cells_of(part, r, rule_of))
@@ -544,6 +548,33 @@ def _carry_offsets(before: Sequence[TablePart], part: TablePart) -> None:
     part.centres = [x + (done - start) * scale
                     for x, done, start in zip(part.centres, prev.centres, prev.initial,
                                               strict=True)]
+
+
+def _seed_from_full_rows(part: TablePart, layout: Layout) -> None:
+    """Where the columns right of the level columns stand on a page that continues a table
+    without repeating its header row: pdftotext narrows or widens a page's character grid
+    by its own text, so the previous page's positions may be far off. A line printing one
+    run of text per such column, and no level name nor block heading or piece of one, shows
+    them; two or more such lines put
+    each column's centre at the median of theirs."""
+    spans = part.header.columns.spans
+    levels = [c for c, s in enumerate(spans) if s.role in ("level1", "level2")]
+    rest = [c for c in range(len(spans)) if c not in levels]
+    if len(rest) < 3 or (levels and max(levels) > min(rest)):
+        return  # side-by-side blocks put level columns between the others
+    found: dict[int, list[float]] = {c: [] for c in rest}
+    for line in part.lines:
+        segs = line_segments(line.text)
+        if len(segs) != len(rest) or any(
+                is_level_fragment(g.text, layout) or is_block_fragment(g.text, layout)
+                for g in segs):
+            continue
+        for c, seg in zip(rest, segs, strict=True):
+            found[c].append(seg.centre)
+    if min(len(xs) for xs in found.values()) < 2:
+        return
+    for c, xs in found.items():
+        part.centres[c] = sorted(xs)[len(xs) // 2]
 
 
 def _join_cut_rows(rows: list[_Row]) -> list[_Row]:
