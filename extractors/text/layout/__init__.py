@@ -1,4 +1,5 @@
 """``pdftotext -layout`` exports: lines and column segments (lines), the header block
-(header), the classic four-column table (table, spans, vertical) and the heading-anchored
-reader for tables with more columns or period blocks (columns, its words put in columns by
-align), wired in :mod:`.forms`."""
+(header), the heading-anchored table reader for every table whose column-header row its
+headings show (columns, the row found by headings, its words put in columns by align), the
+classic four-column reader for a table printed without one (table), both placing merged
+labels by vertical centring (spans, vertical), wired in :mod:`.forms`."""

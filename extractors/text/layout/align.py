@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from extractors.model import Layout
-from extractors.table_columns import CORE_ROLES, Columns
+from extractors.table_columns import Columns
 from extractors.text.layout.lines import Line, line_segments
 from extractors.text.width import is_wide
 from extractors.vocabulary import (
@@ -35,13 +35,6 @@ class HeaderBlock:
     columns: Columns
     #: Text of block headings (or pieces) printed among the headings, top to bottom
     blocks: tuple[str, ...] = ()
-
-    @property
-    def extended(self) -> bool:
-        """Does the table print more than the four classic columns (a role beyond levels and
-        target, a period marker, a block heading)? Only then is this reader needed."""
-        return bool(self.blocks) or any(
-            s.role not in CORE_ROLES or s.period is not None for s in self.columns.spans)
 
 
 @dataclass(slots=True)

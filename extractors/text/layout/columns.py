@@ -1,6 +1,7 @@
-"""Indicator tables of ``-layout`` exports read by their column headings: the variants'
-tables (operator, unit, weight, remarks or explanation columns, column blocks of two periods
-side by side, stacked 长期/年度 blocks).
+"""Indicator tables of ``-layout`` exports read by their column headings: any table whose
+column-header row the headings show (the classic four columns, operator, unit, weight,
+remarks or explanation columns, column blocks of two periods side by side, stacked 长期/年度
+blocks).
 
 The column-header row is found by its headings (:mod:`extractors.text.layout.headings`).
 Every word of a body line then belongs to

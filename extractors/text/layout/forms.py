@@ -98,7 +98,7 @@ def split_pages(lines: Sequence[Line]) -> list[list[Line]]:
 def _form(lines: list[Line], layout: Layout) -> Form:
     year, body_start = _year(lines)
     body = lines[body_start:]
-    cut, extended = _table_start(body, layout)
+    cut, header_row = _table_start(body, layout)
     header = parse_header(body[:cut], layout)
     fields = dict(header.fields)
     if year is not None:
@@ -106,14 +106,12 @@ def _form(lines: list[Line], layout: Layout) -> Form:
     table = body[cut:]
     end = next((k for k, ln in enumerate(table) if is_sign_off_line(ln.text)), len(table))
     table = table[:end]  # the sign-off rows under the table (审核意见, seal, date) end it
-    if extended is not None and extended.extended:
+    if header_row is not None:  # read by its headings; the row names the columns
         indicators = read_layout_table(split_pages(table), layout, default_period(layout),
                                        _COLUMNS)
-    else:
+        has_target = header_row.columns.has("target")
+    else:  # no column-header row the headings reader knows: the classic four columns
         indicators = table_rows(split_pages(table), layout)
-    if extended is not None:  # the column-header row as read: it names the columns
-        has_target = extended.columns.has("target")
-    else:
         has_target = any(is_column_header(ln.text, layout) for ln in table)
     return Form(
         layout=layout,
