@@ -409,6 +409,33 @@ def test_pieces_between_names_go_to_the_row_that_needs_them() -> None:
     assert _level3_cells(name_first, 0, 1, tight=False) == [[0], [1, 3], [5], [7]]
 
 
+def test_a_tight_row_printing_its_target_between_its_name_lines_ends_before_the_next() -> None:
+    """Rows printed without blank lines between them. A name wrapped around its centred
+    weight and target, then an explanation wrapped around the next row's one-line name: the
+    next name prints a target of its own, so it is a row of its own. A name and a target
+    both wrapped around a one-line weight are one row."""
+    wrapped_around = [(0, {0: "★★★项目形成的设施设备及制"}), (1, {2: "6", 1: "长期发挥作用"}),
+                      (2, {0: "度成果持续发挥作用情况"}), (3, {3: "反映项目任务完成的数"}),
+                      (4, {0: "就诊居民满意度", 2: "2", 1: "不低于87%"}), (5, {3: "量情况"})]
+    assert _level3_cells(wrapped_around, 0, 1, tight=True) == [[0, 2], [4]]
+    both_wrapped = [(0, {0: "★★★项目形成的设施设备及制", 1: "可持续发挥作"}), (1, {2: "6"}),
+                    (2, {0: "度成果持续发挥作用情况", 1: "用"}),
+                    (4, {0: "*就诊居民满意度", 1: "不低于92%", 2: "5"})]
+    assert _level3_cells(both_wrapped, 0, 1, tight=True) == [[0, 2], [4]]
+
+
+def test_rows_closing_a_page_may_wait_for_the_label_of_the_next() -> None:
+    """A merged cell cut by a page break prints its label in its larger piece: where the
+    table goes on (``open_end``), trailing rows no label here is centred on stay unlabelled
+    (the next page's label is written back), instead of stretching the last label."""
+    rows = [Extent(2.0 * k, 2.0 * k + 2) for k in range(6)]
+    frags = [Fragment(2, "产出指标", 3.0), Fragment(7, "效益指标", 8.0)]  # rows 0-2, 3-4
+    closed = assign_labels(rows, frags, None)
+    assert None not in closed and closed[-1] == "效益指标"  # the last label stretched
+    assert assign_labels(rows, frags, None, open_end=True) == (
+        ["产出指标"] * 3 + ["效益指标"] * 2 + [None])
+
+
 def test_levels_printed_on_every_row_are_one_label_per_row() -> None:
     rows = [Extent(2.0 * i, 2.0 * i) for i in (1, 3, 5, 7)]
     frags = [Fragment(i, "数量指标", 2.0 * i) for i in (1, 3, 5, 7)]

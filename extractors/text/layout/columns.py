@@ -95,9 +95,10 @@ def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
     a two-line name).
 
     Where that cannot be one cell: in a ``tight`` table (rows printed without a blank line
-    between them) two consecutive lines that each print a name and a target are two rows;
-    so are two lines one apart that each do, unless the line between prints a cell of a
-    column neither of them prints (a one-line cell centred on one row: 定性, a weight). And
+    between them) a name line printing a target under a row that prints one (on or between
+    its name lines) starts a row; so does such a line one apart from the row in any table,
+    unless the line between prints a cell of a column neither of them prints (a one-line
+    cell centred on one row: 定性, a weight). And
     where the export prints centred cells on lines of their own (a name / target / name cell
     is seen), a name printed with its target on one line is not continued by a name-only
     line below (its target would be centred)."""
@@ -117,9 +118,12 @@ def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
             if last is None:
                 out.append([i])
                 continue
-            both = i in has_target and any(j in has_target for j in out[-1])
-            two_rows = both and (
-                tight or (i - last == 2 and not _centred_between(by_line, last, i)))
+            both = i in has_target and any(
+                j in has_target for j in range(out[-1][0], last + 1))
+            if i - last == 2:  # unless a cell centred on one row stands between them
+                two_rows = both and not _centred_between(by_line, last, i)
+            else:
+                two_rows = both and tight
             # a lone name-and-target line is not continued by a name alone
             lone = centred and out[-1] == [last] and last in has_target and i not in has_target
             if i - last == 1:
@@ -357,6 +361,9 @@ def _levels(parts: Sequence[TablePart], cells_by_part: Sequence[list[tuple[int, 
                             [rows[r] for r in idx], period)
         extents = [Extent(2 * a, 2 * b) for a, b in pairwise(model.tops)]
         page_parts = [part_no]
+        # the table goes on on the next page: a cell cut there may print its label there
+        open_end = part_no + 1 < len(parts) and not parts[part_no + 1].fresh and (
+            parts[part_no + 1].page != parts[part_no].page)
         got: list[list[str | None]] = []
         breaks: frozenset[int] = frozenset()
         levels: tuple[tuple[int, Role, Callable[[str], bool]], ...] = (
@@ -368,7 +375,8 @@ def _levels(parts: Sequence[TablePart], cells_by_part: Sequence[list[tuple[int, 
                      if (col := parts[p].header.columns.block(period).get(role)) is not None
                      for i, cells in cells_by_part[p] if cells.get(col)]
             frags = join_known(frags, known)
-            labels = (assign_labels(extents, frags, carry[level], known, breaks) if frags
+            labels = (assign_labels(extents, frags, carry[level], known, breaks, open_end)
+                      if frags
                       else [carry[level]] * len(idx))
             got.append(labels)
             if level == 0:

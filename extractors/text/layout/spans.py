@@ -19,6 +19,7 @@ from itertools import pairwise
 #: Costs, in half lines of centring error.
 CARRY = 0.75  # leading rows keep the previous page's label
 NO_LABEL = 25.0  # per leading row when nothing can be carried
+CUT_OFF = 0.75  # per trailing row left to the label of the next page (a cell cut there)
 SKIP_FRAGMENT = 20.0  # a fragment that covers no row
 JOIN = 0.5  # two fragments read as one wrapped label
 JOIN_KNOWN = 0.1  # ... when the joined text is a known label
@@ -58,9 +59,12 @@ def assign_labels(
     carry: str | None,
     known: Callable[[str], bool] = lambda _: False,
     breaks: frozenset[int] = frozenset(),
+    open_end: bool = False,
 ) -> list[str | None]:
     """The label text of each row (``carry`` for leading rows no label reaches). No cover
-    may run across a row in ``breaks`` (where an enclosing merged cell starts)."""
+    may run across a row in ``breaks`` (where an enclosing merged cell starts). With
+    ``open_end`` (the table goes on on the next page) trailing rows may be left to a label
+    printed there, in the larger piece of a cell cut by the break: they come back ``None``."""
     n_rows, n_frags = len(rows), len(frags)
     if n_rows == 0:
         return []
@@ -95,8 +99,8 @@ def assign_labels(
                     if diff >= -MAX_ERROR:
                         error = max(abs(diff) - slack, 0.0)
                         _relax(cost, back, (j, s + 1), base + error + extra, (i, r))
-    end = _best_end(cost, n_frags, n_rows)
-    return _labels(back, frags, end, n_rows, carry)
+    end = _best_end(cost, n_frags, n_rows, CUT_OFF if open_end else NO_LABEL)
+    return _labels(back, frags, end, n_rows, carry, fill=not open_end)
 
 
 def _crosses(breaks: frozenset[int], first: int, last: int) -> bool:
@@ -115,11 +119,12 @@ def _relax(
         back[to] = frm
 
 
-def _best_end(cost: list[list[float]], n_frags: int, n_rows: int) -> tuple[int, int]:
-    """Prefer covering every row; rows after the last cover fill down from it."""
+def _best_end(cost: list[list[float]], n_frags: int, n_rows: int,
+              per_row: float) -> tuple[int, int]:
+    """Prefer covering every row (``per_row``: the cost of each trailing row left over)."""
     best, end = float("inf"), (n_frags, n_rows)
     for r in range(n_rows, -1, -1):
-        value = cost[n_frags][r] + NO_LABEL * (n_rows - r)
+        value = cost[n_frags][r] + per_row * (n_rows - r)
         if value < best:
             best, end = value, (n_frags, r)
     return end
@@ -131,7 +136,10 @@ def _labels(
     end: tuple[int, int],
     n_rows: int,
     carry: str | None,
+    fill: bool = True,
 ) -> list[str | None]:
+    """Labels from the cheapest cover; rows after the last cover fill down from it (with
+    ``fill``) or stay ``None``."""
     out: list[str | None] = [None] * n_rows
     state = end
     while state in back:
@@ -146,8 +154,9 @@ def _labels(
     for k in range(first):
         out[k] = carry
     last: str | None = None
+    covered = end[1]
     for k in range(n_rows):
-        if out[k] is None and k >= first:
+        if out[k] is None and k >= first and (fill or k < covered):
             out[k] = last
         last = out[k] if out[k] is not None else last
     return out
