@@ -45,7 +45,7 @@ CORPORA: dict[str, tuple[list[Path], Path, dict[str, float]]] = {
                  "normalise_acc": 0.99}),
     "wave2-holdout": ([TESTS / "corpus" / "wave2-holdout" / "docs"],
                       TESTS / "corpus" / "wave2-holdout" / "truth.json",
-                      {"indicator": 0.984, "project": 1.0, "field_acc": 1.0,
+                      {"indicator": 0.986, "project": 1.0, "field_acc": 1.0,
                        "normalise_acc": 1.0, "v2_project_field_acc": 1.0,
                        "v2_indicator_field_acc": 0.998}),
 }

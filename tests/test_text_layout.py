@@ -424,6 +424,15 @@ def test_a_tight_row_printing_its_target_between_its_name_lines_ends_before_the_
     assert _level3_cells(both_wrapped, 0, 1, tight=True) == [[0, 2], [4]]
 
 
+def test_a_line_of_level_labels_alone_does_not_part_a_wrapped_name() -> None:
+    """``项目形成的设施设`` / ``可持续影`` / ``备及制度成果持续  长期发挥作用`` / ``响指标`` /
+    ``发挥作用情况``: the level-2 label wraps between the name's lines, one name."""
+    lines = [(0, {0: "项目形成的设施设"}), (2, {0: "备及制度成果持续", 1: "长期发挥作用"}),
+             (4, {0: "发挥作用情况"})]
+    assert _level3_cells(lines, 0, 1, tight=True, labels_only=frozenset({1, 3})) == [[0, 2, 4]]
+    assert _level3_cells(lines, 0, 1, tight=True) == [[0], [2], [4]]  # blank lines part
+
+
 def test_rows_closing_a_page_may_wait_for_the_label_of_the_next() -> None:
     """A merged cell cut by a page break prints its label in its larger piece: where the
     table goes on (``open_end``), trailing rows no label here is centred on stay unlabelled

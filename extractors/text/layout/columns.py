@@ -89,8 +89,10 @@ class _Row:
 
 
 def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
-                  target: int | None, tight: bool) -> list[list[int]]:
-    """The line indexes of each level-3 cell: consecutive lines, or lines one apart with a
+                  target: int | None, tight: bool,
+                  labels_only: frozenset[int] = frozenset()) -> list[list[int]]:
+    """The line indexes of each level-3 cell: consecutive lines (a line printing level
+    labels alone, ``labels_only``, between them parts nothing), or lines one apart with a
     line of the row's other cells between them (a one-line target printed at the centre of
     a two-line name).
 
@@ -126,7 +128,8 @@ def _level3_cells(lines: Sequence[tuple[int, dict[int, str]]], l3: int,
                 two_rows = both and tight
             # a lone name-and-target line is not continued by a name alone
             lone = centred and out[-1] == [last] and last in has_target and i not in has_target
-            if i - last == 1:
+            # a line printing level labels alone between two name lines parts nothing
+            if i - last == 1 or (i - last == 2 and last + 1 in labels_only):
                 two_rows = two_rows or lone or _ends_short(by_line, last, i, full)
                 # ... nor is a cell whose target is printed apart continued by a line with
                 # a target of its own
@@ -281,8 +284,11 @@ def _block_rows(parts: Sequence[TablePart],
         lines = [(i, {c: t for c, t in cells.items() if c in row_cols})
                  for i, cells in cells_by_part[p]]
         lines = [(i, cells) for i, cells in lines if cells]
+        labels_only = frozenset(
+            i for i, cells in cells_by_part[p]
+            if cells and all(columns.spans[c].role in ("level1", "level2") for c in cells))
         groups = _level3_cells(lines, roles["level3"], roles.get("target"),
-                               is_tight(part.lines))
+                               is_tight(part.lines), labels_only)
         if not groups:
             if lines and rows:  # a row cut by the page break, finished here
                 rows.append(_Row(p, part.page, lines[0][0], lines[-1][0],
