@@ -341,6 +341,38 @@ def test_a_table_whose_header_row_names_no_target_column_has_none() -> None:
     assert not form.has_target_column
 
 
+BLOCK_HEADING_CLOSING_A_PAGE = """\
+                     项目绩效目标表
+                       (2023年度)
+      项目名称       某某区养老服务补贴项目
+      主管部门       某某区民政局            实施单位      某某区社会福利院
+
+                       长期绩效指标
+
+                         第1页/共2页
+\f一级指   二级指标       指标内容               指标值       备注
+ 标
+
+              集中供养特困人员             =900人
+      数量指标
+              开展关爱走访              7500人次以上
+产出指
+ 标            康复训练达标率               >=81%    全年口径
+      质量指标
+              项目实施规范性              规范有序
+"""
+
+
+def test_a_block_heading_closing_a_page_gives_its_period_to_the_table_on_the_next() -> None:
+    """``长期绩效指标`` is the last line of page 1, the table starts on page 2: its rows are
+    the long-term block's, read by the table's headings."""
+    (form,) = parse_pdftotext_layout(BLOCK_HEADING_CLOSING_A_PAGE)
+    assert [(r.level3, r.period) for r in form.indicators] == [
+        ("集中供养特困人员", "long_term"), ("开展关爱走访", "long_term"),
+        ("康复训练达标率", "long_term"), ("项目实施规范性", "long_term")]
+    assert {"".join((r.level1 or "").split()) for r in form.indicators} == {"产出指标"}
+
+
 def test_sign_off_rows_end_the_table() -> None:
     assert is_sign_off_line("主管部门审核意见           （盖章）   年 月 日")
     assert is_sign_off_line("     财政部门审核意见")

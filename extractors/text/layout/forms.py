@@ -83,8 +83,11 @@ def _table_start(lines: Sequence[Line], layout: Layout) -> tuple[int, HeaderBloc
 
 
 def _header_below(lines: Sequence[Line], i: int, layout: Layout) -> HeaderBlock | None:
-    """The column-header row of the table a block heading at ``lines[i]`` stands over."""
-    for k in range(i + 1, min(i + 4, len(lines))):
+    """The column-header row of the table a block heading at ``lines[i]`` stands over: on
+    one of the next three printed lines, blank lines and a page break between them aside
+    (the heading may close a page, its table open the next)."""
+    printed = [k for k in range(i + 1, len(lines)) if not lines[k].blank][:3]
+    for k in printed:
         found = read_header_at(lines, k, layout, _COLUMNS)
         if found is not None:
             return found
