@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from extractors.table_columns import Columns, ColumnSpan
 from extractors.text.layout.align import HeaderBlock, TablePart, align, line_words
 from extractors.text.layout.columns import (
+    _full_row_centres,
     _level3_cells,
     _nearest,
-    _seed_from_full_rows,
     _top_aligned,
     join_known,
 )
@@ -709,9 +709,12 @@ def test_a_page_going_on_without_its_header_row_finds_its_columns_in_its_full_ro
                   Line(2, 2, "                 预算执行偏差率    ≤          3         %     3"),
                   Line(2, 3, "        社会效益指标  工作效能  定性     较上年提高5%             5"),
                   Line(2, 4, "                 超预算支出      =          0         万元    6")]
-    _seed_from_full_rows(part, "national")
-    assert part.centres[:2] == [2.0, 12.0]  # level columns as they were
-    assert part.centres[2:] == [20.5, 28.5, 39.5, 50.0, 55.5]
+    seeded = _full_row_centres(part, "national")
+    assert seeded is not None
+    assert seeded[:2] == [2.0, 12.0]  # level columns as they were
+    assert seeded[2:] == [20.5, 28.5, 39.5, 50.0, 55.5]
+    part.lines = part.lines[1:3]  # one full row: not enough to go by
+    assert _full_row_centres(part, "national") is None
 
 
 def test_a_level_name_one_space_after_a_cell_is_a_cell_of_its_own() -> None:

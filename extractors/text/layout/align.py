@@ -124,15 +124,22 @@ def line_words(line: Line, part: TablePart, layout: Layout) -> list[Word]:
 def align(centres: Sequence[float], words: Sequence[Word],
           rule_of: Callable[[str], CellRule] = lambda _: _ANYWHERE
           ) -> list[tuple[int, float, str]]:
-    """(column, centre, text) of each cell text of a line: the words cut into runs, each run
-    in a column, columns left to right, each run as near as it can be to its column's centre
-    (a monotone alignment). Keeping a run of text whole is preferred; two runs share a column
-    only at a cost. ``rule_of(text)``: where a text may go (a name of the template's level
-    taxonomy goes to a level column of its level, and shares it with nothing; other text
-    goes to a level column only at a cost)."""
+    """(column, centre, text) of each cell text of a line (see :func:`aligned`)."""
+    return aligned(centres, words, rule_of)[0]
+
+
+def aligned(centres: Sequence[float], words: Sequence[Word],
+            rule_of: Callable[[str], CellRule] = lambda _: _ANYWHERE
+            ) -> tuple[list[tuple[int, float, str]], float]:
+    """(column, centre, text) of each cell text of a line, and the placement's cost: the
+    words cut into runs, each run in a column, columns left to right, each run as near as it
+    can be to its column's centre (a monotone alignment). Keeping a run of text whole is
+    preferred; two runs share a column only at a cost. ``rule_of(text)``: where a text may
+    go (a name of the template's level taxonomy goes to a level column of its level, and
+    shares it with nothing; other text goes to a level column only at a cost)."""
     n, m = len(words), len(centres)
     if n == 0:
-        return []
+        return [], 0.0
     inf = float("inf")
     # best[j][c]: words[:j] placed, the last run (ending at word j-1) in column c
     best = [[inf] * m for _ in range(n + 1)]
@@ -170,7 +177,8 @@ def align(centres: Sequence[float], words: Sequence[Word],
                         best[j][c], back[(j, c)] = cost, (i, pc)
     c = min(range(m), key=lambda k: best[n][k])
     if best[n][c] == inf:  # no placement keeps the labels in their columns
-        return align(centres, words)
+        return aligned(centres, words)
+    cost = best[n][c]
     out: list[tuple[int, float, str]] = []
     j = n
     while j > 0:
@@ -178,7 +186,7 @@ def align(centres: Sequence[float], words: Sequence[Word],
         out.append((c, (words[i].start + words[j - 1].end) / 2,
                     " ".join(w.text for w in words[i:j])))
         j, c = i, pc
-    return out[::-1]
+    return out[::-1], cost
 
 
 def _overflow(centres: Sequence[float], c: int, start: int, end: int) -> float:
@@ -242,6 +250,13 @@ def calibrate(part: TablePart, layout: Layout, rounds: int = 3) -> list[list[Wor
             break
         part.centres = moved
     return words
+
+
+def fit_cost(part: TablePart, words: Sequence[Sequence[Word]], layout: Layout) -> float:
+    """How badly the part's column centres place its lines' words: the sum of the
+    alignments' costs (lower: a grid that explains the page better)."""
+    labels = label_columns_of(part, layout)
+    return sum(aligned(part.centres, line, labels)[1] for line in words)
 
 
 def cells_of(part: TablePart, words: Sequence[Word],

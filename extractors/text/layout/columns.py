@@ -18,7 +18,7 @@ gives the period of the rows below its column-header row.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby, pairwise
 
 from extractors.model import IndicatorRow, Layout, Period
@@ -27,12 +27,14 @@ from extractors.table_columns import CELL_ROLES
 from extractors.text.layout.align import (
     HeaderBlock,
     TablePart,
+    Word,
     calibrate,
     cells_of,
+    fit_cost,
     label_columns_of,
 )
 from extractors.text.layout.headings import LayoutColumnSettings, headers_of
-from extractors.text.layout.lines import Line, line_segments
+from extractors.text.layout.lines import Line, Segment, line_segments
 from extractors.text.layout.spans import Extent, Fragment, assign_labels
 from extractors.text.layout.vertical import (
     LOOSE_PAD,
@@ -503,8 +505,9 @@ def read_layout_table(pages: Sequence[Sequence[Line]], layout: Layout, default: 
     for k, part in enumerate(parts):
         _carry_offsets(parts[:k], part)
         if k and part.header is parts[k - 1].header and part.page != parts[k - 1].page:
-            _seed_from_full_rows(part, layout)  # a page going on without its header row
-        runs = calibrate(part, layout)
+            runs = _calibrated(part, layout)  # a page going on without its header row
+        else:
+            runs = calibrate(part, layout)
         rule_of = label_columns_of(part, layout)
         cells_by_part.append([(ln.index, cells_of(part, r, rule_of))
                               for ln, r in zip(part.lines, runs, strict=True)])
@@ -565,31 +568,48 @@ def _carry_offsets(before: Sequence[TablePart], part: TablePart) -> None:
                                               strict=True)]
 
 
-def _seed_from_full_rows(part: TablePart, layout: Layout) -> None:
+def _full_row_centres(part: TablePart, layout: Layout) -> list[float] | None:
     """Where the columns right of the level columns stand on a page that continues a table
-    without repeating its header row: pdftotext narrows or widens a page's character grid
-    by its own text, so the previous page's positions may be far off. A line printing one
-    run of text per such column, and no level name nor block heading or piece of one, shows
-    them; two or more such lines put
-    each column's centre at the median of theirs."""
+    without repeating its header row, from its own text: pdftotext narrows or widens a
+    page's character grid by what the page prints, so the previous page's positions may be
+    far off. Lines printing one run per column from the level-3 column on (the fullest such
+    rows seen twice; rows short of columns leave the last ones empty), no level name nor
+    block heading nor piece of one, put each column's centre at the median of theirs."""
     spans = part.header.columns.spans
     levels = [c for c, s in enumerate(spans) if s.role in ("level1", "level2")]
     rest = [c for c in range(len(spans)) if c not in levels]
     if len(rest) < 3 or (levels and max(levels) > min(rest)):
-        return  # side-by-side blocks put level columns between the others
-    found: dict[int, list[float]] = {c: [] for c in rest}
+        return None  # side-by-side blocks put level columns between the others
+    by_count: dict[int, list[list[Segment]]] = {}
     for line in part.lines:
         segs = line_segments(line.text)
-        if len(segs) != len(rest) or any(
+        if 2 <= len(segs) <= len(rest) and not any(
                 is_level_fragment(g.text, layout) or is_block_fragment(g.text, layout)
                 for g in segs):
-            continue
-        for c, seg in zip(rest, segs, strict=True):
-            found[c].append(seg.centre)
-    if min(len(xs) for xs in found.values()) < 2:
-        return
-    for c, xs in found.items():
-        part.centres[c] = sorted(xs)[len(xs) // 2]
+            by_count.setdefault(len(segs), []).append(segs)
+    counts = [n for n, rows in by_count.items() if len(rows) >= 2]
+    if not counts:
+        return None
+    out = list(part.centres)
+    for c, *xs in zip(rest, *by_count[max(counts)], strict=False):
+        out[c] = sorted(seg.centre for seg in xs)[len(xs) // 2]
+    return out
+
+
+def _calibrated(part: TablePart, layout: Layout) -> list[list[Word]]:
+    """:func:`calibrate` a part; for a page going on without its header row, from the
+    previous page's grid and from its full rows' (:func:`_full_row_centres`) both, keeping
+    the grid that places the page's text at least cost."""
+    seeded = _full_row_centres(part, layout)
+    if seeded is None:
+        return calibrate(part, layout)
+    trial = replace(part, centres=seeded, blocks=list(part.blocks))
+    trial_words = calibrate(trial, layout)
+    words = calibrate(part, layout)
+    if fit_cost(trial, trial_words, layout) < fit_cost(part, words, layout):
+        part.centres, part.initial, part.blocks = trial.centres, trial.initial, trial.blocks
+        return trial_words
+    return words
 
 
 def _join_cut_rows(rows: list[_Row]) -> list[_Row]:
