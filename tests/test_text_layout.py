@@ -509,7 +509,8 @@ def test_a_target_wrapped_around_a_one_line_name_completes_that_row() -> None:
 
 def test_headings_one_space_apart_are_parted_by_the_pieces_wrapped_under_them() -> None:
     """``一级指 二级指`` is one run of text (one space apart), the line below prints ``标``
-    under each: two wrapped headings, not one."""
+    under each: two wrapped headings, not one; so is ``一级指标 二级指标``, two headings of
+    known roles one space apart."""
     lines = [Line(1, 0, "一级指 二级指"),
              Line(1, 1, "                 三级指标                目标值          指标说明"),
              Line(1, 2, " 标   标")]
@@ -519,6 +520,9 @@ def test_headings_one_space_apart_are_parted_by_the_pieces_wrapped_under_them() 
     assert not captions
     one_line = stack_headings([Line(1, 0, "绩效 指标")], "national")[0]
     assert [h.text for h, _ in one_line] == ["绩效 指标"]  # nothing parts it: one heading
+    known = stack_headings([Line(1, 0, "  一级指标 二级指标       三级指标     指标值及单"),
+                            Line(1, 1, "                             位")], "national")[0]
+    assert [h.text for h, _ in known] == ["一级指标", "二级指标", "三级指标", "指标值及单位"]
 
 
 def test_a_label_on_a_line_of_its_own_in_a_tight_table_sits_between_rows() -> None:

@@ -36,7 +36,7 @@ def stack_headings(lines: Sequence[Line], layout: Layout
     指标值), which stand over several headings."""
     clusters: list[tuple[float, float, list[tuple[int, str]]]] = []
     captions: list[Heading] = []
-    segments = _split_by_neighbours([line_segments(line.text) for line in lines])
+    segments = _split_by_neighbours([line_segments(line.text) for line in lines], layout)
     for k, line_segs in enumerate(segments):
         for seg in line_segs:
             if caption_period(seg.text, layout) is not None and \
@@ -54,22 +54,33 @@ def stack_headings(lines: Sequence[Line], layout: Layout
     return sorted(out, key=lambda h: h[0].x0), captions
 
 
-def _split_by_neighbours(segments: Sequence[list[Segment]]) -> list[list[Segment]]:
+def _split_by_neighbours(segments: Sequence[list[Segment]], layout: Layout
+                         ) -> list[list[Segment]]:
     """Each line's segments, a segment holding single spaces cut at them where another line
     of the stack prints apart pieces that each stand under one of its words (``一级指 二级指``
-    over `` 标   标``): two headings wrapped in narrow columns print one space apart."""
+    over `` 标   标``), or where each of its words is a heading of a known role and the whole
+    is none (``一级指标 二级指标``): headings in narrow columns print one space apart."""
     out: list[list[Segment]] = []
     for k, line_segs in enumerate(segments):
         cut: list[Segment] = []
         for seg in line_segs:
             words = _words(seg)
-            if len(words) > 1 and any(_stands_under(words, seg, other)
-                                      for j, other in enumerate(segments) if j != k):
+            if len(words) > 1 and (_all_headings(words, seg, layout) or any(
+                    _stands_under(words, seg, other)
+                    for j, other in enumerate(segments) if j != k)):
                 cut.extend(words)
             else:
                 cut.append(seg)
         out.append(cut)
     return out
+
+
+def _all_headings(words: Sequence[Segment], seg: Segment, layout: Layout) -> bool:
+    def known(text: str) -> bool:
+        role = heading_role(text, layout)
+        return role is not None and role.role != "extra"
+
+    return not known(seg.text) and all(known(w.text) for w in words)
 
 
 def _words(seg: Segment) -> list[Segment]:
