@@ -294,6 +294,23 @@ def test_a_value_label_one_space_before_its_figure_after_a_gap_is_a_label() -> N
     assert accepted_hits("  本年度绩效目标      该项目支出上级资金 8 类", "national")[1:] == []
 
 
+def test_a_label_opening_a_run_one_space_before_its_value_is_a_label() -> None:
+    """Chinese prints no spaces: a known label opening a run with one space before the
+    text after it is a label, whatever the value (a narrative's words run on)."""
+    hits = accepted_hits(" 项目立项情况     项目申报的可行性 经论证切实可行", "national")
+    assert [h.label.text for h in hits][-1] == "项目申报的可行性"
+    assert accepted_hits("  完成项目申报的可行性研究报告编制", "national") == []
+
+
+def test_a_label_note_cut_before_its_closing_bracket_is_taken_with_the_label() -> None:
+    """``中期目标（2023-2025年`` / ``）``: the cell's edge cut the note; the value starts one
+    space after it."""
+    line = "         中期目标（2023-2025年 完成修缮文物点12处，提升保护水平"
+    (hit,) = accepted_hits(line, "national")
+    assert hit.label.field == "long_term_goal"
+    assert line[hit.end:].strip().startswith("完成修缮文物点")
+
+
 def test_label_pieces_on_consecutive_lines_join_when_together_known() -> None:
     def known(text: str) -> bool:
         return text in ("产出指标", "数量指标")

@@ -55,6 +55,11 @@ class _LabelLine:
         self.pieces.setdefault(hit_no, []).append((order, text))
 
 
+#: A bracketed note after a label, cut by the cell's edge before its closing bracket
+#: (``中期目标（2020-2022年`` / ``）``), the value one space or more after it
+_CUT_NOTE = re.compile(r"([（(][^（()）\s]{1,20})(?=\s+\S)(?![^（(]*[）)])")
+#: One space, then a value
+_ONE_SPACE_VALUE = re.compile(r" (?=\S)")
 #: A line that is only a label and its colon (``填报单位（盖章）：`` left blank)
 _BLANK_LABEL = re.compile(r"\s*(\S{1,30}?)[：:](.*)")
 #: A value label printed one space before its figure (``上年结转资金 0.00``,
@@ -71,7 +76,8 @@ _NOTED_LABEL = re.compile(r"^\s*(\S[^：:\s（()）]{0,29}[（(][^（()）]{1,20
 def accepted_hits(text: str, layout: Layout) -> list[LabelHit]:
     """Label hits that really are labels: followed by a colon, or standing alone between
     column gaps (narratives may mention a label's words in passing), or after a gap and one
-    space before a figure (``该项目支出上级资金 434.0``), a bracketed note after
+    space before its value (``该项目支出上级资金 434.0``, ``项目申报的可行性 前期调研充分``),
+    a bracketed note after
     the label taken with it. A label the profile does not know is accepted when it is
     printed with a colon (``预算执行率权重(%)：``); its value goes to ``extra_fields``."""
     out = []
@@ -80,13 +86,20 @@ def accepted_hits(text: str, layout: Layout) -> list[LabelHit]:
         note = LABEL_NOTE_RE.match(text, end)
         if note is not None and text[end - 1] not in "：:":
             end = note.end()
+        cut = _CUT_NOTE.match(text, end) if note is None else None
+        if cut is not None:  # a note whose closing bracket wrapped onto the next line
+            end = cut.end(1)
         hit = LabelHit(hit.label, hit.start, end, hit.money_unit)
-        has_colon = text[end - 1] in "：:"
+        has_colon = text[end - 1] in "：:" or cut is not None
         before = bool(_GAP_BEFORE.search(text[: hit.start]))
         alone = before and bool(_GAP_AFTER.match(text[end:]))
         figure = (before and hit.label.kind not in ("narrative", "heading")
                   and _FIGURE_AFTER.match(text, end) is not None)
-        if has_colon or alone or figure:
+        # ... or a label opening a run, one space before its value: Chinese text prints no
+        # spaces, so a narrative mentioning a label's words does not put one there
+        spaced = (before and hit.label.kind != "heading"
+                  and _ONE_SPACE_VALUE.match(text, end) is not None)
+        if has_colon or alone or figure or spaced:
             out.append(hit)
     blank = _BLANK_LABEL.fullmatch(text)
     if (blank is not None and not out and unknown_label(blank.group(1)) is not None
