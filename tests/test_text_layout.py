@@ -23,7 +23,12 @@ from extractors.text.layout.columns import (
     join_known,
 )
 from extractors.text.layout.forms import parse_pdftotext_layout
-from extractors.text.layout.header import accepted_hits, join_wrapped_labels, wrapped_lines
+from extractors.text.layout.header import (
+    accepted_hits,
+    join_wrapped_labels,
+    parse_header,
+    wrapped_lines,
+)
 from extractors.text.layout.headings import stack_headings
 from extractors.text.layout.lines import Line, document_lines, line_segments
 from extractors.text.layout.spans import Extent, Fragment, assign_labels
@@ -310,6 +315,18 @@ def test_a_label_note_cut_before_its_closing_bracket_is_taken_with_the_label() -
     (hit,) = accepted_hits(line, "national")
     assert hit.label.field == "long_term_goal"
     assert line[hit.end:].strip().startswith("完成修缮文物点")
+
+
+def test_a_wrapped_label_with_its_value_after_its_first_piece_is_written_back_there() -> None:
+    """``该项目支 12.5`` / ``出上级资`` / ``金``: the label wraps in a narrow cell, its value
+    printed one space after the first piece; the label goes back on that line, so the money
+    value before it ends where it starts."""
+    lines = [Line(1, 0, " 年度本级预算金额         86.4万          该项目支 12.5"),
+             Line(1, 1, "                                    出上级资"),
+             Line(1, 2, "                                      金")]
+    header = parse_header(lines, "national")
+    assert header.fields["total_budget"] == "86.4万"
+    assert dict(header.extra_fields)["该项目支出上级资金"] == "12.5"
 
 
 def test_label_pieces_on_consecutive_lines_join_when_together_known() -> None:

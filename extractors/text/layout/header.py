@@ -354,9 +354,11 @@ def _label_length(text: str, layout: Layout) -> int:
 def join_wrapped_labels(lines: Sequence[Line], layout: Layout) -> list[Line]:
     """Labels wrapped in a narrow label cell (``年度资金总`` / ``额：``, ``其中：财政`` /
     ``拨款``) written back as one label on the line between their pieces, where the value
-    centred beside them is printed. Pieces are runs of text one over the other (overlapping
-    character columns, at most ``_WRAP_GAP`` lines apart); they are joined only when together
-    they are a label of the profile that is longer than what the first piece alone reads.
+    centred beside them is printed (on the first piece's line when the value follows that
+    piece one space after it: ``该项目支 492.2`` / ``出上级资`` / ``金``). Pieces are runs
+    of text one over the other (overlapping character columns, at most ``_WRAP_GAP`` lines
+    apart); they are joined only when together they are a label of the profile that is
+    longer than what the first piece alone reads.
     Every chain is found on the lines as printed, then all are written back left to right,
     so an outer label (``项目资金（万元）``) written back never hides the inner one beside it."""
     segs = [_words(ln.text) for ln in lines]
@@ -371,7 +373,12 @@ def join_wrapped_labels(lines: Sequence[Line], layout: Layout) -> list[Line]:
                 continue
             pieces, label = found
             taken.update((j, seg.start) for j, seg in pieces)
-            chains.append(((pieces[0][0] + pieces[-1][0]) // 2, a.start, label, pieces))
+            # written back where its value is: between its pieces (centred beside them),
+            # or on the first piece's line when the value follows it there one space after
+            value_after = lines[k].text[a.end:a.end + 2].startswith(" ") and (
+                lines[k].text[a.end + 1:a.end + 2].strip() != "")
+            line = k if value_after else (pieces[0][0] + pieces[-1][0]) // 2
+            chains.append((line, a.start, label, pieces))
     texts = [ln.text for ln in lines]
     for _, _, _, pieces in chains:
         for j, seg in pieces:
