@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from extractors.pdf.overflow import crossing_cells, regroup_overflow
 from extractors.pdf.settings import PdfSettings
 from extractors.vocabulary import is_page_footer
 
@@ -171,16 +170,6 @@ class _GlyphIndex:
         return [g for g in self.glyphs[lo:hi] if x0 <= g.mid_x < x1]
 
 
-def _around(index: _GlyphIndex, cells: dict[Box, list[Glyph]]) -> list[Glyph]:
-    """Glyphs within three lines above and below a table's cells (where a cell's text may
-    run over its edge)."""
-    x0, x1 = min(b[0] for b in cells), max(b[2] for b in cells)
-    top, bottom = min(b[1] for b in cells), max(b[3] for b in cells)
-    reach = 3 * max((g.size for gs in cells.values() for g in gs), default=0.0)
-    return [*index.inside((x0, top - reach, x1, top)),
-            *index.inside((x0, bottom, x1, bottom + reach))]
-
-
 def _inside_any(g: Glyph, boxes: Sequence[Box]) -> bool:
     return any(x0 <= g.mid_x < x1 and top <= g.mid_y < bottom for x0, top, x1, bottom in boxes)
 
@@ -194,16 +183,9 @@ def build_page(number: int, page_count: int, glyphs: Sequence[Glyph],
     index = _GlyphIndex(glyphs)
     grids: list[TableGrid] = []
     table_boxes: list[Box] = []
-    taken: set[Glyph] = set()
     for rows in tables:
-        boxes = [b for row in rows for b in row if b is not None]
-        by_box = {b: index.inside(b) for b in boxes}
-        if crossing_cells(by_box):
-            by_box, took = regroup_overflow(by_box, _around(index, by_box),
-                                            settings.line_overlap)
-            taken |= took
         cells = tuple(
-            tuple(Cell(glyphs_text(by_box[b], settings), *b)
+            tuple(Cell(glyphs_text(index.inside(b), settings), *b)
                   for b in sorted((b for b in row if b is not None), key=lambda b: b[0]))
             for row in rows)
         grid = TableGrid(rows=tuple(r for r in cells if r))
@@ -211,7 +193,7 @@ def build_page(number: int, page_count: int, glyphs: Sequence[Glyph],
             grids.append(grid)
             table_boxes.append((min(c.x0 for r in grid.rows for c in r), grid.top,
                                 max(c.x1 for r in grid.rows for c in r), grid.bottom))
-    loose = [g for g in glyphs if not _inside_any(g, table_boxes) and g not in taken]
+    loose = [g for g in glyphs if not _inside_any(g, table_boxes)]
     lines = []
     for line in glyphs_to_lines(loose, settings.line_overlap):
         text = squeeze_cjk_spaces(line_text(line, settings.space_gap)).strip()
