@@ -86,8 +86,14 @@ class Word:
     end: int
     text: str
     run: int
-    #: Where the word's last character ends on the page (see :func:`line_words`)
-    reach: int = 0
+    #: Wide characters before the word in its segment that pdftotext gave one column each
+    #: (see :func:`line_words`)
+    drift: int = 0
+
+    @property
+    def reach(self) -> int:
+        """Where the word's last character ends on the page."""
+        return self.end + self.drift
 
 
 def line_words(line: Line, part: TablePart, layout: Layout) -> list[Word]:
@@ -115,7 +121,7 @@ def line_words(line: Line, part: TablePart, layout: Layout) -> list[Word]:
             if level and out and out[-1].run == run:
                 run += 1  # ... and one space after the cell before it starts a run
             out.append(Word(seg.start + m.start(), seg.start + m.end(), m.group(), run,
-                            seg.start + m.end() + drift))
+                            drift))
             if level:
                 run += 1  # a level name one space before the next cell's text ends its run
     return out
@@ -159,8 +165,7 @@ def aligned(centres: Sequence[float], words: Sequence[Word],
                 here = abs(centre - centres[c]) + cut + (
                     _NOT_A_LABEL if c in rule.penalised else 0.0)
                 if j - i > 1:  # words kept together reaching into a neighbour's column
-                    here += _overflow(centres, c, words[i].start,
-                                      max(words[j - 1].end, words[j - 1].reach))
+                    here += _overflow(centres, c, words[i].start, words[j - 1].reach)
                 if i == 0:
                     if here < best[j][c]:
                         best[j][c], back[(j, c)] = here, (0, -1)

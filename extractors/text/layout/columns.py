@@ -4,15 +4,15 @@ remarks or explanation columns, column blocks of two periods side by side, stack
 blocks).
 
 The column-header row is found by its headings (:mod:`extractors.text.layout.headings`).
-Every word of a body line then belongs to
-the column whose heading centre is nearest to its own (pdftotext prints a cell's text where the
-cell is, the heading centred over it). A printed row is a run of non-blank lines (ruled rows
-leave a blank line between them); a run holding two lines that each print a level-3 name and a
-target is two rows. Merged level cells are assigned by their vertical centring
+Every word of a body line then belongs to the column whose heading centre is nearest to its
+own (pdftotext prints a cell's text where the cell is, the heading centred over it). A
+printed row is a run of non-blank lines (ruled rows leave a blank line between them); a run
+holding two lines that each print a level-3 name and a target is two rows. Merged level
+cells are assigned by their vertical centring
 (:func:`extractors.text.layout.spans.assign_labels`, over the rows' heights rebuilt by
-:mod:`extractors.text.layout.vertical`), which reads labels repeated on every row the
-same way. A block heading printed beside the table (``长期绩效指标``, one character per line)
-gives the period of the rows below its column-header row.
+:mod:`extractors.text.layout.vertical`), which reads labels repeated on every row the same
+way. A block heading printed beside the table (``长期绩效指标``, one character per line) gives the
+period of the rows below its column-header row.
 """
 
 from __future__ import annotations

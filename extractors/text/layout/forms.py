@@ -11,7 +11,7 @@ title. The header is in :mod:`extractors.text.layout.header`, the table in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import groupby
+from itertools import groupby, islice
 
 from extractors.model import Form, Layout
 from extractors.text.layout.align import HeaderBlock
@@ -86,8 +86,8 @@ def _header_below(lines: Sequence[Line], i: int, layout: Layout) -> HeaderBlock 
     """The column-header row of the table a block heading at ``lines[i]`` stands over: on
     one of the next three printed lines, blank lines and a page break between them aside
     (the heading may close a page, its table open the next)."""
-    printed = [k for k in range(i + 1, len(lines)) if not lines[k].blank][:3]
-    for k in printed:
+    printed = (k for k in range(i + 1, len(lines)) if not lines[k].blank)
+    for k in islice(printed, 3):
         found = read_header_at(lines, k, layout, _COLUMNS)
         if found is not None:
             return found
