@@ -138,9 +138,10 @@ def cmd_retire(args: argparse.Namespace) -> int:
 
 
 def cmd_retry(args: argparse.Namespace) -> int:
+    from flows.sources import is_remote
     from warehouse.runs import quarantined_uris
 
-    uris = [u for u in quarantined_uris(_engine(args)) if os.path.exists(u)]
+    uris = [u for u in quarantined_uris(_engine(args)) if is_remote(u) or os.path.exists(u)]
     if not uris:
         print("nothing to retry: no quarantined file is still in place")
         return ExitCode.OK
@@ -203,9 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", action="store_true", help="show library logs")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="load files and folders into the warehouse",
-                         epilog="example: targets-etl run inbox/ --db postgresql://etl@db/wh")
-    run.add_argument("paths", nargs="+", help="files, or folders to search for .pdf/.txt")
+    run = sub.add_parser("run", help="load files, folders, web pages and S3 prefixes",
+                         epilog="examples: targets-etl run inbox/ --db postgresql://etl@db/wh; "
+                         "targets-etl run https://czj.example.gov.cn/gk/list.html "
+                         "s3://budget-tables/2024/")
+    run.add_argument("paths", nargs="+", metavar="SOURCE",
+                     help="a file or folder (searched for .pdf/.txt), an http(s):// page (the "
+                     ".pdf/.txt it links) or document, an s3:// prefix")
     run.add_argument("--force", action="store_true", help="re-read files even if unchanged")
     _common(run)
     _run_options(run)

@@ -3,24 +3,24 @@
 The run (``flows.run``) wires these together, with or without Prefect. ``prepare`` is pure
 CPU work on one file (read once, extract, validate) and runs in worker processes; ``load``
 writes one file's transaction. A document is its bytes: the plan decides in bulk, before
-any per-file work, which files are unchanged (same location, size and mtime), which are
-copies of a document already loaded (a new location, no rows) and which must be read.
+any per-file work, which files are unchanged (same location, size, mtime and remote ETag),
+which are copies of a document already loaded (a new location, no rows) and which must be
+read (remote ones are fetched then, many at a time; see ``flows.sources``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from extractors.errors import ConfigurationError, Reason, TerminalError, TransientError
-from extractors.files import extract_bytes, path_uri, read_source
+from extractors.errors import Reason, TerminalError, TransientError
+from extractors.files import extract_bytes, read_source
 from extractors.model import ExtractedDocument, SourceFile
+from flows.sources import Candidate, Listing, Problem, discover, fetch, hash_local
 from transforms.quarantine import QuarantineEntry
 from transforms.validate import Validated, validate_forms
 from warehouse.errors import describe_rejection
@@ -32,6 +32,7 @@ from warehouse.load import (
     refresh_documents,
 )
 from warehouse.locations import (
+    KnownLocation,
     Sighting,
     documents_at,
     documents_by_sha,
@@ -42,41 +43,10 @@ from warehouse.locations import (
 from warehouse.retry import RetryPolicy, with_retries
 from warehouse.runs import RunSummary
 
-SUFFIXES = (".pdf", ".txt")
+__all__ = ["Candidate", "Job", "Listing", "Plan", "Prepared", "Problem", "discover", "load",
+           "plan", "prepare"]
+
 DEFAULT_RETRY = RetryPolicy()
-_HASH_BLOCK = 1 << 20
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A listed file: where to read it, the URI it is stored under, and its stat."""
-
-    path: str
-    uri: str
-    size_bytes: int
-    mtime_ns: int
-    sha256: str | None = None  # filled by the plan when it had to hash the file
-
-    def sighting(self, document_key: int | None = None) -> Sighting:
-        return Sighting(self.uri, document_key, self.size_bytes, self.mtime_ns)
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """A listed file or folder that cannot be read: quarantined by location."""
-
-    uri: str
-    message: str
-    candidate: Candidate | None = None
-
-
-@dataclass
-class Listing:
-    """What the sources hold: candidate files, and what could not be listed or read."""
-
-    roots: list[str]
-    candidates: list[Candidate] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -110,70 +80,13 @@ class Prepared:
     transient: str | None = None  # a fault worth retrying; nothing is written for the file
 
 
-def _walk(folder: str, listing: Listing) -> None:
-    """Every .pdf/.txt below ``folder`` (symlinked folders are not followed: no cycles)."""
-    try:
-        with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError as exc:
-        listing.problems.append(Problem(path_uri(Path(folder)),
-                                        f"cannot list the folder: {exc.strerror or exc}"))
-        return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            _walk(entry.path, listing)
-        elif entry.name.lower().endswith(SUFFIXES):
-            _add_file(entry.path, listing)
-
-
-def _add_file(path: str, listing: Listing) -> None:
-    uri = path_uri(Path(path))
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        listing.problems.append(Problem(uri, "a link to a file that does not exist "
-                                        f"({os.readlink(path) if os.path.islink(path) else '?'})"))
-        return
-    except OSError as exc:
-        listing.problems.append(Problem(uri, f"cannot be read: {exc.strerror or exc}"))
-        return
-    if not stat.S_ISREG(st.st_mode):
-        listing.problems.append(Problem(uri, "not a regular file"))
-        return
-    listing.candidates.append(Candidate(path, uri, st.st_size, st.st_mtime_ns))
-
-
-def discover(sources: Sequence[str]) -> Listing:
-    """List the files of ``sources`` (files, or folders searched for .pdf/.txt).
-
-    Raises ``ConfigurationError`` at once for a source that does not exist, or when the
-    sources hold no document at all (an unmounted share looks like an empty folder)."""
-    listing = Listing(roots=[path_uri(Path(s)) for s in sources])
-    for source in sources:
-        if not os.path.lexists(source):
-            raise ConfigurationError(f"{source}: no such file or folder")
-        if os.path.isdir(source):
-            _walk(source, listing)
-        else:
-            _add_file(source, listing)
-    if not listing.candidates and not listing.problems:
-        raise ConfigurationError(f"no .pdf or .txt documents in {', '.join(sources)}: check the "
-                                 "path (is the share mounted?)")
-    unique = {c.uri: c for c in reversed(listing.candidates)}  # the first listing wins
-    listing.candidates = sorted(unique.values(), key=lambda c: c.uri)
-    return listing
-
-
-def _hash(candidate: Candidate) -> Candidate | Problem:
-    digest = hashlib.sha256()
-    try:
-        with open(candidate.path, "rb") as fh:
-            while block := fh.read(_HASH_BLOCK):
-                digest.update(block)
-    except OSError as exc:
-        return Problem(candidate.uri, f"cannot be read: {exc.strerror or exc}", candidate)
-    return Candidate(candidate.path, candidate.uri, candidate.size_bytes, candidate.mtime_ns,
-                     digest.hexdigest())
+def _same_listing(known: KnownLocation, c: Candidate) -> bool:
+    """Whether the listing shows the file as it was when last read: same size, time and
+    (remote) ETag. A listing that shows neither size nor time proves nothing."""
+    if c.size_bytes is None and c.mtime_ns is None and c.version_tag is None:
+        return False
+    return ((known.size_bytes, known.mtime_ns, known.version_tag)
+            == (c.size_bytes, c.mtime_ns, c.version_tag))
 
 
 def plan(engine: sa.Engine, listing: Listing, force: bool = False) -> Plan:
@@ -186,13 +99,16 @@ def plan(engine: sa.Engine, listing: Listing, force: bool = False) -> Plan:
     with engine.connect() as conn:
         known = known_locations(conn, (c.uri for c in listing.candidates))
         hashed: list[Candidate] = []
+        local: list[Candidate] = []
+        remote: list[Candidate] = []
         for c in listing.candidates:
             k = known.get(c.uri)
-            if (not force and k is not None and k.document_key is not None
-                    and (k.size_bytes, k.mtime_ns) == (c.size_bytes, c.mtime_ns)):
+            if not force and k is not None and k.document_key is not None and _same_listing(
+                    k, c):
                 out.unchanged.append(k.location_key)
                 continue
-            result = _hash(c)
+            (remote if c.is_remote else local).append(c)
+        for result in [*map(hash_local, local), *fetch(remote, listing)]:
             if isinstance(result, Problem):
                 out.problems.append(result)
             else:
@@ -227,6 +143,8 @@ def record_plan(engine: sa.Engine, run_key: int, decided: Plan) -> None:
 
 def prepare(candidate: Candidate) -> Prepared:
     """Read one file once, extract and validate it; never raises for a bad file."""
+    if candidate.path is None:
+        return Prepared(candidate.uri, None, transient=f"{candidate.uri}: was not fetched")
     try:
         source, data = read_source(Path(candidate.path), candidate.uri)
     except TransientError as exc:
@@ -259,8 +177,11 @@ def _file_entry(exc: TerminalError) -> QuarantineEntry:
 def failed(candidate: Candidate, reason: Reason, message: str) -> Prepared:
     """A file whose worker did not return (time limit, memory, crash): quarantined under
     the bytes the plan hashed, so the next run skips it until the file changes."""
-    source = (SourceFile(candidate.uri, candidate.sha256, candidate.size_bytes)
-              if candidate.sha256 else None)
+    source = None
+    if candidate.sha256 and candidate.path:
+        size = candidate.size_bytes
+        source = SourceFile(candidate.uri, candidate.sha256,
+                            size if size is not None else os.path.getsize(candidate.path))
     return Prepared(candidate.uri, source, file_entries=[QuarantineEntry(
         stage="extract", reason=reason, message=f"{candidate.uri}: {message}")])
 

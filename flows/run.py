@@ -205,4 +205,5 @@ def run_etl(request: RunRequest, steps: Steps = Steps(),
                 _close(engine, run_key, summary, outcome.status, message, report)
             return outcome
     finally:
+        listing.close()
         engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -45,7 +46,7 @@ VIEWS = ["v_indicator_target", "v_indicator_target_history", "v_project_year",
          "v_project_year_history"]
 
 
-def run_files(engine: sa.Engine, paths: list[Path], force: bool = False) -> RunSummary:
+def run_files(engine: sa.Engine, paths: Sequence[str | Path], force: bool = False) -> RunSummary:
     """One real run (``flows.run.run_etl``, without Prefect) over ``paths``."""
     url = engine.url.render_as_string(hide_password=False)
     request = RunRequest(tuple(str(p) for p in paths), url, force=force,

@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from warehouse.schema import dim_source_document, quarantine, source_location
 
 _CHUNK = 500
+#: What a sighting that read the location records of it.
+_READ_COLUMNS = ("source_document_key", "size_bytes", "mtime_ns", "version_tag")
 
 
 def uri_key(uri: str) -> str:
@@ -36,6 +38,7 @@ class KnownLocation:
     size_bytes: int | None
     mtime_ns: int | None
     is_present: bool
+    version_tag: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,7 @@ class Sighting:
     document_key: int | None
     size_bytes: int | None
     mtime_ns: int | None
+    version_tag: str | None = None  # a remote file's ETag
 
 
 def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -61,14 +65,16 @@ def known_locations(conn: sa.Connection, uris: Iterable[str]) -> dict[str, Known
     for chunk in _chunks(list(keys)):
         rows = conn.execute(
             sa.select(loc.c.source_location_key, loc.c.uri_sha256, loc.c.source_document_key,
-                      doc.c.sha256, loc.c.size_bytes, loc.c.mtime_ns, loc.c.is_present)
+                      doc.c.sha256, loc.c.size_bytes, loc.c.mtime_ns, loc.c.is_present,
+                      loc.c.version_tag)
             .select_from(loc.outerjoin(doc, doc.c.source_document_key
                                        == loc.c.source_document_key))
             .where(loc.c.uri_sha256.in_(chunk)))
         for r in rows:
             uri = keys[r.uri_sha256]
             out[uri] = KnownLocation(r.source_location_key, uri, r.source_document_key,
-                                     r.sha256, r.size_bytes, r.mtime_ns, bool(r.is_present))
+                                     r.sha256, r.size_bytes, r.mtime_ns, bool(r.is_present),
+                                     r.version_tag)
     return out
 
 
@@ -97,7 +103,8 @@ def record_sightings(conn: sa.Connection, run_key: int, seen: Sequence[Sighting]
     updates: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
     for s in seen:
         row = {"source_document_key": s.document_key, "size_bytes": s.size_bytes,
-               "mtime_ns": s.mtime_ns, "is_present": True, "last_seen_run_key": run_key}
+               "mtime_ns": s.mtime_ns, "version_tag": s.version_tag, "is_present": True,
+               "last_seen_run_key": run_key}
         k = uri_key(s.uri)
         if k not in existing:
             inserts.append({"uri_sha256": k, "uri": s.uri, "first_seen_run_key": run_key, **row})
@@ -106,7 +113,7 @@ def record_sightings(conn: sa.Connection, run_key: int, seen: Sequence[Sighting]
         else:
             updates[True].append({"b_key": existing[k], "b_run": run_key,
                                   **{f"b_{c}": row[c] for c in
-                                     ("source_document_key", "size_bytes", "mtime_ns")}})
+                                     _READ_COLUMNS}})
     if inserts:
         conn.execute(source_location.insert(), inserts)
     where = source_location.c.source_location_key == sa.bindparam("b_key")
@@ -114,7 +121,7 @@ def record_sightings(conn: sa.Connection, run_key: int, seen: Sequence[Sighting]
     if updates[True]:
         conn.execute(source_location.update().where(where).values(
             **stamp, **{c: sa.bindparam(f"b_{c}") for c in
-                        ("source_document_key", "size_bytes", "mtime_ns")}), updates[True])
+                        _READ_COLUMNS}), updates[True])
     if updates[False]:
         conn.execute(source_location.update().where(where).values(**stamp), updates[False])
 

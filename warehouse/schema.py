@@ -82,6 +82,8 @@ source_location = sa.Table(
               index=True),
     sa.Column("size_bytes", sa.BigInteger),
     sa.Column("mtime_ns", sa.BigInteger),  # with size: "unchanged" without reading the file
+    # a remote file's ETag (its Last-Modified time is in mtime_ns); null for local files
+    sa.Column("version_tag", sa.String(200)),
     sa.Column("is_present", sa.Boolean, nullable=False),
     sa.Column("first_seen_run_key", sa.Integer, sa.ForeignKey("load_run.load_run_key"),
               nullable=False),
