@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractors.errors import ConfigurationError, EtlError
 from flows.exitcodes import ExitCode
+from flows.schedule import DEFAULT_CRON, DEFAULT_TIMEZONE
 from transforms.text import printable
 from warehouse.db import DEFAULT_URL
 
@@ -40,14 +41,16 @@ def _engine(args: argparse.Namespace) -> sa.Engine:
     return engine
 
 
-def _run(args: argparse.Namespace, sources: Sequence[str], force: bool) -> int:
+def _run(args: argparse.Namespace, sources: Sequence[str], force: bool,
+         years: frozenset[int] = frozenset()) -> int:
     """A run, tracked in Prefect when a server is configured (PREFECT_API_URL), else plain;
     either way the same outcome is printed."""
     from flows.run import RunRequest, run_etl, worker_pool
     from warehouse.runs import RunSummary
 
     pool = worker_pool(args.workers, args.timeout, args.worker_memory_mb)
-    request = RunRequest(tuple(sources), _db_url(args), force=force, wait=args.wait, pool=pool)
+    request = RunRequest(tuple(sources), _db_url(args), force=force, wait=args.wait, pool=pool,
+                         years=years)
     data = _run_tracked(request) if os.environ.get("PREFECT_API_URL") else (
         run_etl(request).as_dict())
     _print_outcome(RunSummary(**data["summary"]).line(), data["gone"], data, args)
@@ -61,7 +64,8 @@ def _run_tracked(request: Any) -> dict[str, Any]:
 
     os.environ[WAREHOUSE_ENV] = request.db_url
     state = etl_flow(sources=list(request.sources), force=request.force,
-                     workers=request.pool.workers, wait=request.wait, return_state=True)
+                     workers=request.pool.workers, wait=request.wait,
+                     years=sorted(request.years), return_state=True)
     data = state.result(raise_on_failure=False)
     if isinstance(data, BaseException):
         raise data
@@ -82,6 +86,10 @@ def _print_outcome(line: str, gone: list[str], data: dict[str, Any],
               f"{printable(uri)}")
     if len(gone) > 20:
         print(f"… and {len(gone) - 20} more gone (targets-etl status lists them)")
+    for year, forms in data.get("years_found", {}).items():
+        print(f"{year}: {forms} form(s) in the listed documents")
+    for year in data.get("years_missing", []):
+        print(f"{year}: no document under the sources prints a form of this year")
     print(line)
 
 
@@ -148,30 +156,98 @@ def cmd_retry(args: argparse.Namespace) -> int:
     return _run(args, uris, force=True)
 
 
+def parse_years(spec: str) -> frozenset[int]:
+    """``2018-2023``, ``2019,2021`` or both (``2016,2018-2020``) as a set of years."""
+    years: set[int] = set()
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        first, _, last = part.partition("-")
+        try:
+            low, high = int(first), int(last or first)
+        except ValueError:
+            raise ConfigurationError(f"not a year or a range of years: {part!r} (e.g. "
+                                     "2018-2023 or 2019,2021)") from None
+        if not 1900 < low <= high < 2200:
+            raise ConfigurationError(f"not a range of fiscal years: {part!r}")
+        years.update(range(low, high + 1))
+    if not years:
+        raise ConfigurationError("--years names no year (e.g. --years 2018-2023)")
+    return frozenset(years)
+
+
 def cmd_backfill(args: argparse.Namespace) -> int:
-    paths = [os.path.join(args.inbox, str(y)) for y in args.year]
-    missing = [p for p in paths if not os.path.isdir(p)]
-    if missing:
-        raise ConfigurationError(f"no folder for {', '.join(missing)} (the backfill reads "
-                                 "INBOX/<year>/)")
-    return _run(args, paths, force=True)
+    """Re-read the documents of past years, from any source and folder layout: those whose
+    forms the warehouse holds for the years are read again, new and changed files as in any
+    run (a file's year is known once it is read). With ``--year-folders`` only the
+    ``SOURCE/<year>/`` folders are listed."""
+    years = parse_years(",".join(args.years))
+    sources = list(args.sources)
+    if args.year_folders:
+        sources = [os.path.join(s, str(y)) for s in sources for y in sorted(years)
+                   if os.path.isdir(os.path.join(s, str(y)))]
+        if not sources:
+            raise ConfigurationError(f"--year-folders: no folder named after {sorted(years)} "
+                                     f"under {', '.join(args.sources)}")
+    return _run(args, sources, force=args.force, years=years)
+
+
+def _prefect_server(api_url: str) -> None:
+    """Refuse a ``PREFECT_API_URL`` that does not answer: a schedule served against it would
+    never fire."""
+    import httpx
+
+    try:
+        ok = httpx.get(api_url.rstrip("/") + "/health", timeout=5.0).status_code == 200
+    except httpx.HTTPError:
+        ok = False
+    if not ok:
+        raise ConfigurationError(f"PREFECT_API_URL={api_url} does not answer: start the server "
+                                 "(`prefect server start`) or unset PREFECT_API_URL to keep the "
+                                 "schedule in this process")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the nightly schedule and the on-demand backfill from this process."""
+    """The nightly schedule: as Prefect deployments when a Prefect server is configured
+    (PREFECT_API_URL; its scheduler fires them, and the backfill can be triggered from its
+    UI), else on this process's own clock (``flows.schedule``)."""
+    from flows.schedule import Schedule, serve_forever
+
+    schedule = Schedule(args.cron, args.timezone)
+    api_url = os.environ.get("PREFECT_API_URL")
+    if api_url:
+        _prefect_server(api_url)
+        return _serve_deployments(args, schedule)
+    from flows.run import RunRequest, report_stderr, run_etl, worker_pool
+
+    def nightly() -> str:
+        request = RunRequest(tuple(args.sources), _db_url(args), wait=True,
+                             pool=worker_pool(args.workers, args.timeout,
+                                              args.worker_memory_mb))
+        return run_etl(request).summary.line()
+
+    print(f"scheduling in this process ({schedule.describe()}), loading "
+          f"{', '.join(args.sources)} into {_masked(_db_url(args))}; runs are not tracked in "
+          "Prefect (set PREFECT_API_URL to a Prefect server for that)", flush=True)
+    serve_forever(schedule, nightly, report_stderr)
+    return ExitCode.OK
+
+
+def _masked(url: str) -> str:
+    import sqlalchemy as sa
+
+    return sa.make_url(url).render_as_string(hide_password=True)
+
+
+def _serve_deployments(args: argparse.Namespace, schedule: Any) -> int:
     from prefect import serve
     from prefect.schedules import Cron
 
     from flows.etl import SOURCE_ENV, WAREHOUSE_ENV, backfill_flow, nightly_flow
 
-    if not os.environ.get("PREFECT_API_URL"):
-        raise ConfigurationError("serve needs a Prefect server that runs schedules: start one "
-                                 "with `prefect server start` and set PREFECT_API_URL "
-                                 "(e.g. http://127.0.0.1:4200/api)")
-    os.environ[SOURCE_ENV] = os.path.abspath(args.inbox)
+    os.environ[SOURCE_ENV] = "\n".join(
+        s if "://" in s else os.path.abspath(s) for s in args.sources)
     os.environ[WAREHOUSE_ENV] = _db_url(args)
-    nightly = nightly_flow.to_deployment(name="nightly",
-                                         schedule=Cron(args.cron, timezone=args.timezone))
+    nightly = nightly_flow.to_deployment(
+        name="nightly", schedule=Cron(schedule.cron, timezone=schedule.timezone))
     backfill = backfill_flow.to_deployment(name="backfill", parameters={"years": []})
     serve(nightly, backfill, pause_on_shutdown=False)  # type: ignore[arg-type]
     return ExitCode.OK
@@ -241,21 +317,37 @@ def build_parser() -> argparse.ArgumentParser:
     _common(retire)
     retire.set_defaults(func=cmd_retire)
 
-    backfill = sub.add_parser("backfill", help="re-read past years: INBOX/<year>/ folders, "
-                              "even when their files did not change")
-    backfill.add_argument("inbox", help="the inbox root holding one folder per year")
-    backfill.add_argument("--year", type=int, action="append", required=True,
-                          help="a fiscal year to re-read (repeatable)")
+    backfill = sub.add_parser(
+        "backfill", help="re-read the documents of past fiscal years, from any source",
+        epilog="examples: targets-etl backfill inbox/ --years 2018-2023; targets-etl backfill "
+        "s3://budget-tables/ --years 2019,2021 --force; exit code 3 when a year has no "
+        "document under the sources")
+    backfill.add_argument("sources", nargs="+", metavar="SOURCE",
+                          help="a folder, web page or s3:// prefix, as for run")
+    backfill.add_argument("--years", action="append", required=True, metavar="YEARS",
+                          help="years to re-read: 2018-2023, 2019,2021 (repeatable)")
+    backfill.add_argument("--force", action="store_true",
+                          help="re-read every listed file, whatever its year")
+    backfill.add_argument("--year-folders", action="store_true",
+                          help="list only the SOURCE/<year>/ folders (a speed-up for inboxes "
+                          "kept one folder per year)")
     _common(backfill)
     _run_options(backfill)
     backfill.set_defaults(func=cmd_backfill)
 
-    serve = sub.add_parser("serve", help="serve the nightly and backfill Prefect deployments "
-                           "(needs a Prefect server: PREFECT_API_URL)")
-    serve.add_argument("inbox", help="the inbox root the nightly run reads")
-    serve.add_argument("--cron", default="30 2 * * *", help="nightly schedule (cron)")
-    serve.add_argument("--timezone", default="Asia/Shanghai", help="the schedule's time zone")
+    serve = sub.add_parser(
+        "serve", help="run the nightly schedule (in this process, or as Prefect deployments "
+        "when PREFECT_API_URL names a Prefect server)",
+        epilog="examples: targets-etl serve inbox/ --db postgresql+psycopg://etl@db/wh; "
+        "targets-etl serve https://czj.example.gov.cn/gk/list.html --cron '0 3 * * 1-5'")
+    serve.add_argument("sources", nargs="+", metavar="SOURCE",
+                       help="what the nightly run loads, as for run")
+    serve.add_argument("--cron", default=DEFAULT_CRON,
+                       help=f"when the nightly run fires (default '{DEFAULT_CRON}')")
+    serve.add_argument("--timezone", default=DEFAULT_TIMEZONE,
+                       help=f"the time zone the cron is read in (default {DEFAULT_TIMEZONE})")
     _common(serve)
+    _run_options(serve)
     serve.set_defaults(func=cmd_serve)
 
     retry = sub.add_parser("retry", help="re-import quarantined files (after a fix)")

@@ -37,12 +37,14 @@ def _warehouse_url() -> str:
     return os.environ.get(WAREHOUSE_ENV) or DEFAULT_URL
 
 
-def _configured_source() -> list[str]:
-    source = os.environ.get(SOURCE_ENV)
-    if not source:
-        raise ValueError(f"{SOURCE_ENV} is not set: the scheduled flows read the folder they "
-                         "load from the environment of the process that serves them")
-    return [source]
+def _configured_sources() -> list[str]:
+    """The sources of scheduled runs: ``TARGETS_ETL_SOURCE``, one folder, page or prefix per
+    line."""
+    sources = [s.strip() for s in os.environ.get(SOURCE_ENV, "").splitlines() if s.strip()]
+    if not sources:
+        raise ValueError(f"{SOURCE_ENV} is not set: the scheduled flows read what they load "
+                         "from the environment of the process that serves them")
+    return sources
 
 
 def tracked_run(request: RunRequest, steps: Steps = PREFECT_STEPS) -> dict[str, Any] | State:
@@ -58,25 +60,26 @@ def tracked_run(request: RunRequest, steps: Steps = PREFECT_STEPS) -> dict[str, 
 
 @flow(name="targets-etl-run", log_prints=True)
 def etl_flow(sources: list[str], force: bool = False, workers: int | None = None,
-             wait: bool = False) -> dict[str, Any] | State:
-    """Load every .pdf/.txt under ``sources`` into the warehouse named by WAREHOUSE_URL."""
+             wait: bool = False, years: list[int] | None = None) -> dict[str, Any] | State:
+    """Load every .pdf/.txt of ``sources`` into the warehouse named by WAREHOUSE_URL
+    (``years``: read those years' documents again, as a backfill does)."""
     return tracked_run(RunRequest(tuple(sources), _warehouse_url(), force=force, wait=wait,
-                                  pool=worker_pool(workers)))
+                                  pool=worker_pool(workers), years=frozenset(years or ())))
 
 
 @flow(name="targets-etl-nightly", log_prints=True)
 def nightly_flow() -> dict[str, Any] | State:
-    """The scheduled run: everything new or changed in the configured source."""
-    return tracked_run(RunRequest(tuple(_configured_source()), _warehouse_url(), wait=True))
+    """The scheduled run: everything new or changed in the configured sources."""
+    return tracked_run(RunRequest(tuple(_configured_sources()), _warehouse_url(), wait=True))
 
 
 @flow(name="targets-etl-backfill", log_prints=True)
-def backfill_flow(years: list[int], force: bool = True) -> dict[str, Any] | State:
-    """Re-read past years: the source's ``<year>/`` folders (the inbox convention), re-parsed
-    even when their bytes did not change, so a parser fix reaches old files."""
-    root = _configured_source()[0]
-    paths = [os.path.join(root, str(y)) for y in years if os.path.isdir(os.path.join(root,
-                                                                                      str(y)))]
-    if not paths:
-        return Failed(message=f"no folder for years {years} under {root}")
-    return tracked_run(RunRequest(tuple(paths), _warehouse_url(), force=force, wait=True))
+def backfill_flow(years: list[int], force: bool = False) -> dict[str, Any] | State:
+    """Re-read past years from the configured sources, whatever their folder layout: the
+    documents whose forms are of those years are parsed again even when their bytes did not
+    change (so a parser fix reaches old files); ``force`` re-reads every file. Ends Failed
+    when a year has no document."""
+    if not years:
+        return Failed(message="a backfill needs the years to re-read (parameter years)")
+    return tracked_run(RunRequest(tuple(_configured_sources()), _warehouse_url(), force=force,
+                                  wait=True, years=frozenset(years)))

@@ -36,6 +36,7 @@ from warehouse.locations import (
     Sighting,
     documents_at,
     documents_by_sha,
+    documents_of_years,
     known_locations,
     record_sightings,
     touch_unchanged,
@@ -89,22 +90,25 @@ def _same_listing(known: KnownLocation, c: Candidate) -> bool:
             == (c.size_bytes, c.mtime_ns, c.version_tag))
 
 
-def plan(engine: sa.Engine, listing: Listing, force: bool = False) -> Plan:
+def plan(engine: sa.Engine, listing: Listing, force: bool = False,
+         years: frozenset[int] = frozenset()) -> Plan:
     """Decide for every file in bulk: unchanged, a copy of a known document, or to read.
 
     A location whose size and mtime match what was recorded is unchanged without reading
     it; anything else is hashed, and bytes the warehouse already holds only add a location.
-    ``force`` reads every document again (one read per distinct content)."""
+    ``force`` reads every document again (one read per distinct content); ``years`` reads
+    again the documents that print a form of one of those years (a backfill)."""
     out = Plan(problems=list(listing.problems))
     with engine.connect() as conn:
         known = known_locations(conn, (c.uri for c in listing.candidates))
+        of_years = documents_of_years(conn, years)
         hashed: list[Candidate] = []
         local: list[Candidate] = []
         remote: list[Candidate] = []
         for c in listing.candidates:
             k = known.get(c.uri)
-            if not force and k is not None and k.document_key is not None and _same_listing(
-                    k, c):
+            if (not force and k is not None and k.document_key is not None
+                    and k.document_key not in of_years and _same_listing(k, c)):
                 out.unchanged.append(k.location_key)
                 continue
             (remote if c.is_remote else local).append(c)
@@ -118,7 +122,7 @@ def plan(engine: sa.Engine, listing: Listing, force: bool = False) -> Plan:
     for c in hashed:
         assert c.sha256 is not None
         k = known.get(c.uri)
-        if not force and c.sha256 in docs:
+        if not force and c.sha256 in docs and docs[c.sha256] not in of_years:
             same_place = k is not None and k.document_key == docs[c.sha256]
             (out.restamp if same_place else out.copies).append(c.sighting(docs[c.sha256]))
         elif c.sha256 in by_sha:

@@ -31,7 +31,7 @@ from warehouse.db import (
     make_engine,
 )
 from warehouse.load import refresh_documents
-from warehouse.locations import mark_gone, refresh_document_uris
+from warehouse.locations import mark_gone, refresh_document_uris, years_at
 from warehouse.lock import run_lock
 from warehouse.retry import RetryPolicy, with_retries
 from warehouse.runs import RunSummary, finish_run, start_run
@@ -71,6 +71,7 @@ class RunRequest:
     force: bool = False
     wait: bool = False
     pool: PoolSettings = field(default_factory=lambda: worker_pool())
+    years: frozenset[int] = frozenset()  # a backfill: read these years' documents again
 
     def __post_init__(self) -> None:
         if not self.sources:
@@ -83,16 +84,22 @@ class RunOutcome:
     status: str  # succeeded / failed / interrupted
     summary: RunSummary
     gone: list[str] = field(default_factory=list)
+    years_found: dict[int, int] = field(default_factory=dict)  # a backfill: year → forms
+    years_missing: list[int] = field(default_factory=list)  # asked for, no form found
 
     @property
     def exit_code(self) -> int:
         if self.status == "interrupted":
             return ExitCode.INTERRUPTED
-        return ExitCode.FILES_FAILED if self.summary.files_failed else ExitCode.OK
+        if self.summary.files_failed:
+            return ExitCode.FILES_FAILED
+        return ExitCode.YEARS_MISSING if self.years_missing else ExitCode.OK
 
     def as_dict(self) -> dict[str, Any]:
         return {"run_key": self.run_key, "status": self.status, "exit_code": self.exit_code,
-                "summary": asdict(self.summary), "gone": self.gone}
+                "summary": asdict(self.summary), "gone": self.gone,
+                "years_found": {str(y): n for y, n in sorted(self.years_found.items())},
+                "years_missing": self.years_missing}
 
 
 def process(engine: sa.Engine, run_key: int, decided: pipeline.Plan, settings: PoolSettings,
@@ -134,7 +141,8 @@ def record_gone(engine: sa.Engine, listing: pipeline.Listing) -> list[str]:
 class Steps:
     """The run's units of work: plain functions here, Prefect tasks in ``flows.etl``."""
 
-    plan: Callable[[sa.Engine, pipeline.Listing, bool], pipeline.Plan] = pipeline.plan
+    plan: Callable[[sa.Engine, pipeline.Listing, bool, frozenset[int]],
+                   pipeline.Plan] = pipeline.plan
     process: Callable[[sa.Engine, int, pipeline.Plan, PoolSettings, RunSummary, Report],
                       None] = process
 
@@ -151,6 +159,15 @@ def shielded() -> Iterator[None]:
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+def _count_years(engine: sa.Engine, listing: pipeline.Listing, years: frozenset[int],
+                 outcome: RunOutcome) -> None:
+    """A backfill's answer per year asked for: the forms the listed documents print."""
+    with engine.connect() as conn:
+        found = years_at(conn, (c.uri for c in listing.candidates))
+    outcome.years_found = {y: found[y] for y in sorted(years) if y in found}
+    outcome.years_missing = sorted(y for y in years if y not in found)
 
 
 def _close(engine: sa.Engine, run_key: int, summary: RunSummary, status: str,
@@ -187,13 +204,15 @@ def run_etl(request: RunRequest, steps: Steps = Steps(),
             outcome = RunOutcome(run_key, "failed", summary)
             message: str | None = None
             try:
-                decided = steps.plan(engine, listing, request.force)
+                decided = steps.plan(engine, listing, request.force, request.years)
                 pipeline.record_plan(engine, run_key, decided)
                 summary.files_unchanged = len(decided.unchanged) + len(decided.restamp)
                 summary.files_copies = len(decided.copies)
                 steps.process(engine, run_key, decided, request.pool, summary, report)
                 outcome.gone = record_gone(engine, listing)
                 summary.files_gone = len(outcome.gone)
+                if request.years:
+                    _count_years(engine, listing, request.years, outcome)
                 outcome.status = "failed" if summary.files_failed else "succeeded"
             except KeyboardInterrupt:
                 outcome.status, message = "interrupted", "stopped by a signal"

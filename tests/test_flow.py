@@ -123,30 +123,38 @@ def test_quarantine_listing_and_retry_after_a_fix(inbox: Path, sqlite_url: str,
     engine.dispose()
 
 
-def test_backfill_rereads_the_year_folders_even_when_unchanged(
+def test_backfill_rereads_the_documents_of_its_years_in_any_folder_layout(
         tmp_path: Path, warehouse: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No year folders: the years come from the documents. The 2020 document is parsed
+    again although its bytes did not change, the 2021 one is left alone, and a year no
+    document prints ends the flow run Failed, saying which."""
     from flows.etl import backfill_flow
 
     root = tmp_path / "inbox"
-    (root / "2020").mkdir(parents=True)
-    (root / "2021").mkdir()
-    shutil.copy(SEED, root / "2020" / SEED.name)
-    shutil.copy(S09, root / "2021" / S09.name)
+    (root / "misc").mkdir(parents=True)
+    shutil.copy(SEED, root / "misc" / SEED.name)  # 2020
+    shutil.copy(S09, root / S09.name)  # 2021
     monkeypatch.setenv("TARGETS_ETL_SOURCE", str(root))
     first = summary_of(backfill_flow(years=[2020]))
-    assert (first["files_seen"], first["files_loaded"], first["project_rows"]) == (1, 1, 4)
-    again = summary_of(backfill_flow(years=[2020, 2019]))
-    assert (again["files_seen"], again["files_loaded"], again["files_unchanged"]) == (1, 1, 0)
+    assert (first["files_seen"], first["files_loaded"]) == (2, 2)
+    state = backfill_flow(years=[2020, 2019], return_state=True)
+    assert state.is_failed()
+    data = state.result(raise_on_failure=False)
+    again = data["summary"]
+    assert (again["files_seen"], again["files_loaded"], again["files_unchanged"]) == (2, 1, 1)
+    assert (data["years_missing"], list(data["years_found"]), data["exit_code"]) == (
+        [2019], ["2020"], 3)
     engine = sa.create_engine(warehouse)
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT count(*) FROM v_project_year")).scalar() == 4
+        assert conn.execute(sa.text("SELECT count(*) FROM v_project_year WHERE year = 2020")
+                            ).scalar() == data["years_found"]["2020"]
     engine.dispose()
 
 
-def plan_then_lose_a_file(engine: sa.Engine, listing: pipeline.Listing,
-                          force: bool) -> pipeline.Plan:
+def plan_then_lose_a_file(engine: sa.Engine, listing: pipeline.Listing, force: bool,
+                          years: frozenset[int]) -> pipeline.Plan:
     """The real plan; then one planned file disappears before it is read."""
-    decided = pipeline.plan(engine, listing, force)
+    decided = pipeline.plan(engine, listing, force, years)
     for job in decided.jobs:
         if job.candidate.uri.endswith("vanishing.txt"):
             os.remove(job.candidate.path)

@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from warehouse.schema import dim_source_document, quarantine, source_location
+from warehouse.schema import dim_source_document, fact_project_year, quarantine, source_location
 
 _CHUNK = 500
 #: What a sighting that read the location records of it.
@@ -192,3 +192,28 @@ def documents_at(conn: sa.Connection, uris: Iterable[str]) -> set[int]:
 def location_key(conn: sa.Connection, uri: str) -> int | None:
     return conn.execute(sa.select(source_location.c.source_location_key)
                         .where(source_location.c.uri_sha256 == uri_key(uri))).scalar()
+
+
+def documents_of_years(conn: sa.Connection, years: Iterable[int]) -> set[int]:
+    """The documents that print a form of one of ``years`` (current or superseded)."""
+    wanted = sorted(set(years))
+    if not wanted:
+        return set()
+    fpy = fact_project_year
+    return {int(k) for k in conn.execute(
+        sa.select(fpy.c.source_document_key).distinct().where(fpy.c.year_key.in_(wanted)))
+        .scalars()}
+
+
+def years_at(conn: sa.Connection, uris: Iterable[str]) -> dict[int, int]:
+    """``year → forms`` printed by the documents now at these locations."""
+    documents = sorted(documents_at(conn, uris))
+    out: dict[int, int] = {}
+    for start in range(0, len(documents), _CHUNK):
+        fpy = fact_project_year
+        for year, forms in conn.execute(
+                sa.select(fpy.c.year_key, sa.func.count()).where(
+                    fpy.c.source_document_key.in_(documents[start:start + _CHUNK]))
+                .group_by(fpy.c.year_key)):
+            out[int(year)] = out.get(int(year), 0) + int(forms)
+    return out
