@@ -48,24 +48,104 @@ def _run(args: argparse.Namespace, sources: Sequence[str], force: bool,
     from flows.run import RunRequest, run_etl, worker_pool
     from warehouse.runs import RunSummary
 
+    if args.dry_run:
+        return _dry_run(args, sources, force, years)
     pool = worker_pool(args.workers, args.timeout, args.worker_memory_mb)
     request = RunRequest(tuple(sources), _db_url(args), force=force, wait=args.wait, pool=pool,
                          years=years)
-    data = _run_tracked(request) if os.environ.get("PREFECT_API_URL") else (
-        run_etl(request).as_dict())
+    dask = _dask_settings(args)
+    if dask is not None:
+        if not os.environ.get("PREFECT_API_URL"):
+            print("targets-etl: no PREFECT_API_URL, so Prefect starts a temporary server for "
+                  "this Dask run (10-30 s)", file=sys.stderr)
+        data = _run_tracked(request, dask)
+    elif os.environ.get("PREFECT_API_URL"):
+        data = _run_tracked(request)
+    else:
+        from flows.feedback import progress_for
+
+        data = run_etl(request, progress=progress_for(sys.stderr)).as_dict()
     _print_outcome(RunSummary(**data["summary"]).line(), data["gone"], data, args)
     return int(data["exit_code"])
 
 
-def _run_tracked(request: Any) -> dict[str, Any]:
+def _dry_run(args: argparse.Namespace, sources: Sequence[str], force: bool,
+             years: frozenset[int]) -> int:
+    """What a run would read, skip and quarantine, and why; nothing is read, downloaded or
+    written (an SQLite file that does not exist is not created)."""
+    import sqlalchemy as sa
+
+    from flows.pipeline import discover, preview
+    from warehouse.db import current_revision, head_revision, make_engine
+
+    listing = discover(sources)
+    url = sa.make_url(_db_url(args))
+    lines: list[Any]
+    if url.get_backend_name() == "sqlite" and not os.path.exists(url.database or ""):
+        lines = preview(None, listing, force, years)
+    else:
+        engine = make_engine(str(url.render_as_string(hide_password=False)))
+        try:
+            revision = current_revision(engine)
+            if revision is not None and revision != head_revision():
+                raise ConfigurationError(f"the warehouse schema is at {revision}, this code's "
+                                         f"at {head_revision()}: `targets-etl db upgrade` "
+                                         "first (a run would do it)")
+            with engine.connect() as conn:
+                lines = preview(conn if revision else None, listing, force, years)
+        finally:
+            engine.dispose()
+    if args.json:
+        import json
+        from dataclasses import asdict
+
+        print(json.dumps([asdict(p) for p in lines], ensure_ascii=False, indent=2))
+        return ExitCode.OK
+    for p in lines:
+        print(f"would {p.action:<10} {printable(p.uri)}  ({printable(p.why)})")
+    counts = {a: sum(p.action == a for p in lines) for a in ("read", "skip", "quarantine")}
+    print(f"dry run: {counts['read']} to read, {counts['skip']} unchanged, "
+          f"{counts['quarantine']} to quarantine; nothing was read or written")
+    return ExitCode.OK
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from warehouse.runs import recent_runs, run_line
+
+    runs = recent_runs(_engine(args), args.limit)
+    if args.json:
+        import json
+
+        print(json.dumps(runs, default=str, indent=2))
+    else:
+        for run in runs:
+            print(printable(run_line(run)))
+        if not runs:
+            print("no load run yet")
+    return ExitCode.OK
+
+
+def _dask_settings(args: argparse.Namespace) -> Any:
+    address, workers = getattr(args, "dask", None), getattr(args, "dask_workers", None)
+    if address is None and workers is None:
+        return None
+    from flows.distributed import DaskSettings
+
+    return DaskSettings(address, workers, args.worker_memory_mb)
+
+
+def _run_tracked(request: Any, dask: Any = None) -> dict[str, Any]:
     """The same run as a Prefect flow run (its final state is Failed whenever the exit code
-    is not 0); its outcome. The warehouse URL travels by environment, never as a parameter."""
+    is not 0); its outcome. The warehouse URL travels by environment, never as a parameter.
+    With ``dask`` (``DaskSettings``) extraction runs on that cluster."""
     from flows.etl import WAREHOUSE_ENV, etl_flow
 
     os.environ[WAREHOUSE_ENV] = request.db_url
-    state = etl_flow(sources=list(request.sources), force=request.force,
-                     workers=request.pool.workers, wait=request.wait,
-                     years=sorted(request.years), return_state=True)
+    flow = etl_flow if dask is None else etl_flow.with_options(task_runner=dask.task_runner())
+    state = flow(sources=list(request.sources), force=request.force,
+                 workers=request.pool.workers, wait=request.wait,
+                 years=sorted(request.years), distributed=dask is not None,
+                 return_state=True)
     data = state.result(raise_on_failure=False)
     if isinstance(data, BaseException):
         raise data
@@ -90,6 +170,10 @@ def _print_outcome(line: str, gone: list[str], data: dict[str, Any],
         print(f"{year}: {forms} form(s) in the listed documents")
     for year in data.get("years_missing", []):
         print(f"{year}: no document under the sources prints a form of this year")
+    if data.get("run_key") is not None:
+        print(f"warehouse: {data['warehouse']} (load run {data['run_key']}; the views "
+              "v_project_year and v_indicator_target show the rows, `targets-etl quarantine "
+              f"--run {data['run_key']}` what was set aside)")
     print(line)
 
 
@@ -216,13 +300,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if api_url:
         _prefect_server(api_url)
         return _serve_deployments(args, schedule)
-    from flows.run import RunRequest, report_stderr, run_etl, worker_pool
+    from flows.feedback import progress_for, report_stderr
+    from flows.run import RunRequest, run_etl, worker_pool
 
     def nightly() -> str:
         request = RunRequest(tuple(args.sources), _db_url(args), wait=True,
                              pool=worker_pool(args.workers, args.timeout,
                                               args.worker_memory_mb))
-        return run_etl(request).summary.line()
+        dask = _dask_settings(args)
+        if dask is not None:
+            from warehouse.runs import RunSummary
+
+            return RunSummary(**_run_tracked(request, dask)["summary"]).line()
+        return run_etl(request, progress=progress_for(sys.stderr)).summary.line()
 
     print(f"scheduling in this process ({schedule.describe()}), loading "
           f"{', '.join(args.sources)} into {_masked(_db_url(args))}; runs are not tracked in "
@@ -263,19 +353,40 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
                         help="extraction processes (default: one per core)")
     parser.add_argument("--wait", action="store_true",
                         help="wait for another run on the same warehouse instead of exiting")
+    dask = parser.add_mutually_exclusive_group()
+    dask.add_argument("--dask", metavar="ADDRESS",
+                      help="extract on this Dask scheduler (tcp://host:8786); loading stays "
+                      "here, one transaction per file")
+    dask.add_argument("--dask-workers", type=int, metavar="N",
+                      help="extract on a local Dask cluster of N worker processes")
     parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                         help="time limit per file (default 300)")
     parser.add_argument("--worker-memory-mb", type=int, default=None, metavar="MB",
                         help="memory limit per extraction worker")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="list what would be read, skipped or quarantined, and why; "
+                        "read and write nothing")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("targets-etl")
+    except PackageNotFoundError:
+        return "(not installed)"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="targets-etl", description=__doc__.split("\n\n")[0],
         epilog="Exit codes: 0 every file loaded or quarantined; 1 some files not processed "
-        "(retried next run); 2 configuration or warehouse error; 130 interrupted.")
+        "(retried next run); 2 configuration or warehouse error; 3 a backfill year without "
+        "a document; 130 interrupted. `targets-etl COMMAND --help` shows each command's "
+        "options and examples.")
     parser.add_argument("--db", help=f"warehouse URL (default: $WAREHOUSE_URL or {DEFAULT_URL})")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     parser.add_argument("--verbose", action="store_true", help="show library logs")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -292,12 +403,16 @@ def build_parser() -> argparse.ArgumentParser:
     _run_options(run)
     run.set_defaults(func=cmd_run)
 
-    db = sub.add_parser("db", help="manage the warehouse schema")
+    db = sub.add_parser("db", help="manage the warehouse schema",
+                        epilog="examples: targets-etl db current; targets-etl db upgrade --db "
+                        "postgresql+psycopg://etl@db/wh")
     db.add_argument("action", choices=["upgrade", "current"])
     _common(db)
     db.set_defaults(func=cmd_db)
 
-    q = sub.add_parser("quarantine", help="list what is quarantined")
+    q = sub.add_parser("quarantine", help="list what is quarantined",
+                       epilog="examples: targets-etl quarantine --run 12; targets-etl "
+                       "quarantine --year 2021 --reason bad_money")
     _common(q)
     q.add_argument("--run", type=int, help="only this load run")
     q.add_argument("--year", type=int, help="only this fiscal year")
@@ -306,12 +421,22 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also versions no longer present at any source")
     q.set_defaults(func=cmd_quarantine)
 
-    st = sub.add_parser("status", help="the last runs, and documents gone from their source")
+    st = sub.add_parser("status", help="the last runs, and documents gone from their source",
+                        epilog="example: targets-etl status --db postgresql+psycopg://etl@db/wh")
     _common(st)
     st.set_defaults(func=cmd_status)
 
+    runs = sub.add_parser("runs", help="recent load runs (from load_run), newest first",
+                          epilog="examples: targets-etl runs; targets-etl runs --limit 100 "
+                          "--json")
+    runs.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    runs.add_argument("--json", action="store_true", help="print them as JSON")
+    _common(runs)
+    runs.set_defaults(func=cmd_runs)
+
     retire = sub.add_parser("retire", help="remove a location; a document left with none "
-                            "loses its rows (the version before it becomes current again)")
+                            "loses its rows (the version before it becomes current again)",
+                            epilog="example: targets-etl retire /srv/inbox/2021/withdrawn.pdf")
     retire.add_argument("uris", nargs="+", help="the source_uri of each file to retire")
     retire.add_argument("--wait", action="store_true", help="wait for a running run")
     _common(retire)
@@ -350,7 +475,8 @@ def build_parser() -> argparse.ArgumentParser:
     _run_options(serve)
     serve.set_defaults(func=cmd_serve)
 
-    retry = sub.add_parser("retry", help="re-import quarantined files (after a fix)")
+    retry = sub.add_parser("retry", help="re-import quarantined files (after a fix)",
+                           epilog="example: targets-etl retry --workers 4")
     _common(retry)
     _run_options(retry)
     retry.set_defaults(func=cmd_retry)

@@ -17,12 +17,15 @@ import os
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 from prefect.states import Failed
 
 from flows import pipeline
-from flows.run import RunRequest, Steps, process, run_etl, worker_pool
+from flows.distributed import process_on_task_runner
+from flows.feedback import LineProgress, files_table
+from flows.run import RunOutcome, RunRequest, Steps, process, run_etl, worker_pool
 from warehouse.db import DEFAULT_URL
 
 SOURCE_ENV = "TARGETS_ETL_SOURCE"
@@ -30,7 +33,11 @@ WAREHOUSE_ENV = "WAREHOUSE_URL"
 
 plan_task = task(name="plan", cache_policy=NO_CACHE)(pipeline.plan)
 process_task = task(name="extract-and-load", cache_policy=NO_CACHE)(process)
+#: A batch of files' bytes to validated rows, on whatever worker the task runner picks.
+extract_task = task(name="extract", cache_policy=NO_CACHE)(pipeline.prepare_batch)
 PREFECT_STEPS = Steps(plan=plan_task, process=process_task)
+#: Extraction as ``extract`` tasks on the flow's task runner (a DaskTaskRunner).
+DISTRIBUTED_STEPS = Steps(plan=plan_task, process=process_on_task_runner)
 
 
 def _warehouse_url() -> str:
@@ -47,12 +54,24 @@ def _configured_sources() -> list[str]:
     return sources
 
 
+def publish_artifacts(outcome: RunOutcome) -> None:
+    """The run's summary (Markdown) and its files (a table: status, reason, rows) on the
+    flow run, where the Prefect UI shows them."""
+    create_markdown_artifact(outcome.markdown(), key="targets-etl-summary",
+                             description=outcome.summary.line())
+    if outcome.files:
+        create_table_artifact(files_table(outcome.files), key="targets-etl-files",
+                              description="every file this run read or could not read")
+
+
 def tracked_run(request: RunRequest, steps: Steps = PREFECT_STEPS) -> dict[str, Any] | State:
     """Run (inside a flow) and return the outcome; a run whose exit code is not 0 ends
     ``Failed``, so an alert on failed flow runs fires."""
     logger = get_run_logger()
-    outcome = run_etl(request, steps, report=logger.warning)
+    outcome = run_etl(request, steps, report=logger.warning,
+                      progress=LineProgress(emit=logger.info))
     logger.info(outcome.summary.line())
+    publish_artifacts(outcome)
     if outcome.exit_code:
         return Failed(message=outcome.summary.line(), data=outcome.as_dict())
     return outcome.as_dict()
@@ -60,11 +79,15 @@ def tracked_run(request: RunRequest, steps: Steps = PREFECT_STEPS) -> dict[str, 
 
 @flow(name="targets-etl-run", log_prints=True)
 def etl_flow(sources: list[str], force: bool = False, workers: int | None = None,
-             wait: bool = False, years: list[int] | None = None) -> dict[str, Any] | State:
+             wait: bool = False, years: list[int] | None = None,
+             distributed: bool = False) -> dict[str, Any] | State:
     """Load every .pdf/.txt of ``sources`` into the warehouse named by WAREHOUSE_URL
-    (``years``: read those years' documents again, as a backfill does)."""
+    (``years``: read those years' documents again, as a backfill does). ``distributed``:
+    extract on the flow's task runner (``etl_flow.with_options(task_runner=
+    DaskTaskRunner(...))``) instead of this process's worker pool."""
     return tracked_run(RunRequest(tuple(sources), _warehouse_url(), force=force, wait=wait,
-                                  pool=worker_pool(workers), years=frozenset(years or ())))
+                                  pool=worker_pool(workers), years=frozenset(years or ())),
+                       DISTRIBUTED_STEPS if distributed else PREFECT_STEPS)
 
 
 @flow(name="targets-etl-nightly", log_prints=True)

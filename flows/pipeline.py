@@ -42,7 +42,6 @@ from warehouse.locations import (
     touch_unchanged,
 )
 from warehouse.retry import RetryPolicy, with_retries
-from warehouse.runs import RunSummary
 
 __all__ = ["Candidate", "Job", "Listing", "Plan", "Prepared", "Problem", "discover", "load",
            "plan", "prepare"]
@@ -133,6 +132,43 @@ def plan(engine: sa.Engine, listing: Listing, force: bool = False,
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What a run would do with one listed file, and why (``--dry-run``)."""
+
+    uri: str
+    action: str  # read / skip / quarantine
+    why: str
+
+
+def preview(conn: sa.Connection | None, listing: Listing, force: bool = False,
+            years: frozenset[int] = frozenset()) -> list[Preview]:
+    """The plan's decision for every listed file from what the listing and the warehouse
+    know, without reading, hashing or downloading anything (``conn`` None: an empty
+    warehouse). A file to read may still turn out to be a copy of a loaded document: that
+    is known only from its bytes."""
+    known = known_locations(conn, (c.uri for c in listing.candidates)) if conn else {}
+    of_years = documents_of_years(conn, years) if conn else set()
+    out = [Preview(p.uri, "quarantine", f"cannot be read: {p.message}")
+           for p in listing.problems]
+    for c in listing.candidates:
+        k = known.get(c.uri)
+        if k is None or k.document_key is None:
+            why = "new location" if k is None else "could not be read last time"
+        elif force:
+            why = "--force"
+        elif k.document_key in of_years:
+            why = f"prints a form of {', '.join(map(str, sorted(years)))}"
+        elif _same_listing(k, c):
+            out.append(Preview(c.uri, "skip", "unchanged (same size, time"
+                               + (", ETag" if c.version_tag else "") + ")"))
+            continue
+        else:
+            why = "changed since it was read (size, time or ETag)"
+        out.append(Preview(c.uri, "read", why + (", downloaded first" if c.is_remote else "")))
+    return out
+
+
 def record_plan(engine: sa.Engine, run_key: int, decided: Plan) -> None:
     """Write what the plan decided without reading files, in one transaction: unchanged
     locations stamped, new locations of known documents added."""
@@ -145,32 +181,49 @@ def record_plan(engine: sa.Engine, run_key: int, decided: Plan) -> None:
         drop_empty_orphans(conn, previous - arrived)
 
 
-def prepare(candidate: Candidate) -> Prepared:
-    """Read one file once, extract and validate it; never raises for a bad file."""
+def read_candidate(candidate: Candidate) -> tuple[SourceFile, bytes] | Prepared:
+    """The file's identity and bytes, from one read; or why it could not be read."""
     if candidate.path is None:
         return Prepared(candidate.uri, None, transient=f"{candidate.uri}: was not fetched")
     try:
-        source, data = read_source(Path(candidate.path), candidate.uri)
+        return read_source(Path(candidate.path), candidate.uri)
     except TransientError as exc:
         return Prepared(candidate.uri, None, transient=str(exc))
     except TerminalError as exc:
         return Prepared(candidate.uri, None, file_entries=[_file_entry(exc)])
+
+
+def prepare(candidate: Candidate) -> Prepared:
+    """Read one file once, extract and validate it; never raises for a bad file."""
+    read = read_candidate(candidate)
+    return read if isinstance(read, Prepared) else prepare_bytes(*read)
+
+
+def prepare_bytes(source: SourceFile, data: bytes) -> Prepared:
+    """Extract and validate bytes already read (on any machine: nothing here touches the
+    file system or the warehouse); never raises for a bad file."""
     try:
         document = extract_bytes(source, data)
     except TerminalError as exc:
-        return Prepared(candidate.uri, source, file_entries=[_file_entry(exc)])
+        return Prepared(source.uri, source, file_entries=[_file_entry(exc)])
     except TransientError as exc:
-        return Prepared(candidate.uri, source, transient=str(exc))
+        return Prepared(source.uri, source, transient=str(exc))
     except MemoryError:
-        return Prepared(candidate.uri, source, file_entries=[QuarantineEntry(
+        return Prepared(source.uri, source, file_entries=[QuarantineEntry(
             stage="extract", reason=Reason.EXTRACT_MEMORY,
             message=f"{source.uri}: reading the file needed more memory than a worker may use")])
     except Exception as exc:  # a parser defect must cost one file, not the run
-        return Prepared(candidate.uri, source, file_entries=[QuarantineEntry(
+        return Prepared(source.uri, source, file_entries=[QuarantineEntry(
             stage="extract", reason=Reason.UNREADABLE,
             message=f"{source.uri}: unexpected {type(exc).__name__}: {exc}")])
-    return Prepared(candidate.uri, source, document=document,
+    return Prepared(source.uri, source, document=document,
                     validated=validate_forms(document.forms))
+
+
+def prepare_batch(batch: Sequence[tuple[SourceFile, bytes]]) -> list[Prepared]:
+    """``prepare_bytes`` for a few files: the unit of work sent to a Dask worker, big enough
+    to outweigh a task's own cost."""
+    return [prepare_bytes(source, data) for source, data in batch]
 
 
 def _file_entry(exc: TerminalError) -> QuarantineEntry:
@@ -222,14 +275,20 @@ def load(engine: sa.Engine, run_key: int, job: Job, item: Prepared,
             f"quarantining {source.uri}", policy)
 
 
+def problem_entry(problem: Problem) -> QuarantineEntry:
+    """Why a listed file or folder could not be read, as its quarantine row."""
+    return QuarantineEntry(stage="fetch", reason=Reason.UNREADABLE,
+                           message=f"{problem.uri}: {problem.message}")
+
+
 def quarantine_problem(engine: sa.Engine, run_key: int, problem: Problem,
+                       entry: QuarantineEntry | None = None,
                        policy: RetryPolicy = DEFAULT_RETRY) -> LoadResult:
     """A file or folder that could not be listed or read, recorded by its location."""
     c = problem.candidate
     where = c.sighting() if c else Sighting(problem.uri, None, None, None)
-    entry = QuarantineEntry(stage="fetch", reason=Reason.UNREADABLE,
-                            message=f"{problem.uri}: {problem.message}")
-    return with_retries(lambda: quarantine_location(engine, run_key, where, [entry]),
+    entries = [entry or problem_entry(problem)]
+    return with_retries(lambda: quarantine_location(engine, run_key, where, entries),
                         f"quarantining {problem.uri}", policy)
 
 
@@ -238,18 +297,3 @@ def prepare_in_process(jobs: Sequence[Job]) -> Iterator[tuple[Job, Prepared]]:
     pipeline step by step."""
     for job in jobs:
         yield job, prepare(job.candidate)
-
-
-def tally(summary: RunSummary, result: LoadResult | None) -> None:
-    if result is None:
-        summary.files_failed += 1
-        return
-    if result.status == "loaded":
-        summary.files_loaded += 1
-    elif result.status == "partial":
-        summary.files_partial += 1
-    else:
-        summary.files_quarantined += 1
-    summary.project_rows += result.project_rows
-    summary.indicator_rows += result.indicator_rows
-    summary.quarantine_rows += result.quarantine_rows

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -22,6 +21,16 @@ import sqlalchemy as sa
 from extractors.errors import Reason
 from flows import pipeline
 from flows.exitcodes import ExitCode
+from flows.feedback import (
+    FileReport,
+    NoProgress,
+    Progress,
+    Report,
+    RunLog,
+    files_table,
+    report_stderr,
+    summary_markdown,
+)
 from flows.pool import ItemFailed, PoolSettings, run_pool
 from warehouse.db import (
     WarehouseUnavailable,
@@ -36,8 +45,6 @@ from warehouse.lock import run_lock
 from warehouse.retry import RetryPolicy, with_retries
 from warehouse.runs import RunSummary, finish_run, start_run
 
-Report = Callable[[str], None]
-
 #: A warehouse that refuses the first connection is tried for a few seconds, not minutes:
 #: a person is usually waiting for the answer.
 FIRST_CONTACT = RetryPolicy(attempts=3, first_delay_s=1.0, backoff=2.0)
@@ -45,10 +52,6 @@ FIRST_CONTACT = RetryPolicy(attempts=3, first_delay_s=1.0, backoff=2.0)
 #: How a worker that did not return is quarantined.
 FAILURE_REASONS = {"timeout": Reason.EXTRACT_TIMEOUT, "memory": Reason.EXTRACT_MEMORY,
                    "crashed": Reason.EXTRACT_CRASHED, "error": Reason.UNREADABLE}
-
-
-def report_stderr(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
 
 
 def worker_pool(workers: int | None = None, timeout_s: float | None = None,
@@ -86,6 +89,8 @@ class RunOutcome:
     gone: list[str] = field(default_factory=list)
     years_found: dict[int, int] = field(default_factory=dict)  # a backfill: year → forms
     years_missing: list[int] = field(default_factory=list)  # asked for, no form found
+    files: list[FileReport] = field(default_factory=list)  # every file read or unreadable
+    warehouse: str = ""  # the warehouse URL, password masked
 
     @property
     def exit_code(self) -> int:
@@ -99,32 +104,40 @@ class RunOutcome:
         return {"run_key": self.run_key, "status": self.status, "exit_code": self.exit_code,
                 "summary": asdict(self.summary), "gone": self.gone,
                 "years_found": {str(y): n for y, n in sorted(self.years_found.items())},
-                "years_missing": self.years_missing}
+                "years_missing": self.years_missing, "warehouse": self.warehouse,
+                "files": files_table(self.files)}
+
+    def markdown(self) -> str:
+        return summary_markdown(self.summary, self.warehouse, self.run_key, self.files,
+                                self.years_missing)
 
 
 def process(engine: sa.Engine, run_key: int, decided: pipeline.Plan, settings: PoolSettings,
-            summary: RunSummary, report: Report,
+            log: RunLog,
             work: Callable[[pipeline.Candidate], pipeline.Prepared] = pipeline.prepare) -> None:
     """Quarantine what could not be read, then ``work`` (extract + validate) in worker
     processes, loading each file as soon as its worker returns (loading overlaps
     extraction)."""
-    for problem in decided.problems:
-        report(f"quarantined {problem.uri}: [unreadable] {problem.message}")
-        pipeline.tally(summary, pipeline.quarantine_problem(engine, run_key, problem))
-    jobs = decided.jobs
-    with contextlib.closing(run_pool([j.candidate for j in jobs], work, settings)) as results:
-        for index, result in results:
-            job = jobs[index]
-            if isinstance(result, ItemFailed):
-                item = pipeline.failed(job.candidate, FAILURE_REASONS[result.kind],
-                                       result.message)
-            else:
-                item = result
-            for entry in item.file_entries:
-                report(f"quarantined {item.uri}: [{entry.reason}] {entry.message}")
-            if item.transient:
-                report(f"not loaded (the next run tries again): {item.transient}")
-            pipeline.tally(summary, pipeline.load(engine, run_key, job, item))
+    log.progress.start(len(decided.problems) + len(decided.jobs))
+    try:
+        for problem in decided.problems:
+            entry = pipeline.problem_entry(problem)
+            log.record(problem.uri, pipeline.quarantine_problem(engine, run_key, problem, entry),
+                       [entry])
+        jobs = decided.jobs
+        with contextlib.closing(run_pool([j.candidate for j in jobs], work,
+                                         settings)) as results:
+            for index, result in results:
+                job = jobs[index]
+                if isinstance(result, ItemFailed):
+                    item = pipeline.failed(job.candidate, FAILURE_REASONS[result.kind],
+                                           result.message)
+                else:
+                    item = result
+                log.record(item.uri, pipeline.load(engine, run_key, job, item),
+                           item.file_entries, item.transient)
+    finally:
+        log.progress.close()
 
 
 def record_gone(engine: sa.Engine, listing: pipeline.Listing) -> list[str]:
@@ -143,8 +156,7 @@ class Steps:
 
     plan: Callable[[sa.Engine, pipeline.Listing, bool, frozenset[int]],
                    pipeline.Plan] = pipeline.plan
-    process: Callable[[sa.Engine, int, pipeline.Plan, PoolSettings, RunSummary, Report],
-                      None] = process
+    process: Callable[[sa.Engine, int, pipeline.Plan, PoolSettings, RunLog], None] = process
 
 
 @contextlib.contextmanager
@@ -183,8 +195,8 @@ def _close(engine: sa.Engine, run_key: int, summary: RunSummary, status: str,
             report(f"load run {run_key} not closed: {exc}")
 
 
-def run_etl(request: RunRequest, steps: Steps = Steps(),
-            report: Report = report_stderr) -> RunOutcome:
+def run_etl(request: RunRequest, steps: Steps = Steps(), report: Report = report_stderr,
+            progress: Progress | None = None) -> RunOutcome:
     """List the sources, take the warehouse's run lock, migrate, plan, process, close.
 
     Raises ``ConfigurationError`` (nothing done), ``WarehouseBusy`` (another run holds the
@@ -201,14 +213,16 @@ def run_etl(request: RunRequest, steps: Steps = Steps(),
             run_key = with_retries(lambda: start_run(engine), "opening a load run",
                                    RetryPolicy())
             summary = RunSummary(files_seen=len(listing.candidates) + len(listing.problems))
-            outcome = RunOutcome(run_key, "failed", summary)
+            outcome = RunOutcome(run_key, "failed", summary,
+                                 warehouse=engine.url.render_as_string(hide_password=True))
             message: str | None = None
             try:
                 decided = steps.plan(engine, listing, request.force, request.years)
                 pipeline.record_plan(engine, run_key, decided)
                 summary.files_unchanged = len(decided.unchanged) + len(decided.restamp)
                 summary.files_copies = len(decided.copies)
-                steps.process(engine, run_key, decided, request.pool, summary, report)
+                log = RunLog(summary, report, progress or NoProgress(), outcome.files)
+                steps.process(engine, run_key, decided, request.pool, log)
                 outcome.gone = record_gone(engine, listing)
                 summary.files_gone = len(outcome.gone)
                 if request.years:

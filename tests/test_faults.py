@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from extractors.errors import TransientError
 from flows import pipeline
+from flows.feedback import RunLog
 from flows.pool import PoolSettings
 from flows.run import process
 from tests.conftest import PG_ADMIN_URL, ROOT, SAMPLES
@@ -166,10 +167,13 @@ def test_a_file_that_never_finishes_is_quarantined_and_the_others_load(tmp_path:
     decided = pipeline.plan(engine, pipeline.discover([str(inbox)]))
     summary = RunSummary()
     started = time.monotonic()
-    process(engine, run_key, decided, PoolSettings(workers=2, timeout_s=10), summary,
-            lambda line: None, work=prepare_or_stall)
+    log = RunLog(summary, lambda line: None)
+    process(engine, run_key, decided, PoolSettings(workers=2, timeout_s=10), log,
+            work=prepare_or_stall)
     assert time.monotonic() - started < 60
     assert (summary.files_loaded, summary.files_quarantined) == (2, 1)
+    assert [(Path(f.uri).name, f.status, f.reason) for f in log.files
+            if f.status != "loaded"] == [("stall.txt", "quarantined", "extract_timeout")]
     with engine.connect() as conn:
         rows = conn.execute(sa.text("SELECT source_uri, reason, source_sha256 FROM quarantine"))
         [(uri, reason, sha)] = rows.all()

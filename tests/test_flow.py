@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from prefect import flow, task
+from prefect.client.schemas.objects import Artifact
 from prefect.testing.utilities import prefect_test_harness
 
 from flows import pipeline
@@ -55,9 +57,28 @@ def summary_of(result: object) -> dict[str, int]:
     return dict(result["summary"])
 
 
+def artifacts(key: str) -> list[Artifact]:
+    """The artifacts of ``key`` on the test harness's Prefect server, newest first."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    with get_client(sync_client=True) as client:
+        return list(client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
+            sort=ArtifactSort.CREATED_DESC))
+
+
 def test_run_loads_good_files_and_quarantines_bad_ones(inbox: Path, warehouse: str) -> None:
     sqlite_url = warehouse
     summary = summary_of(etl_flow(sources=[str(inbox)], workers=1))
+    markdown = artifacts("targets-etl-summary")[0]
+    assert "| quarantined | 2 |" in str(markdown.data) and "minutes.txt" in str(markdown.data)
+    table = artifacts("targets-etl-files")[0]
+    rows = {Path(r["uri"]).name: (r["status"], r["reason"]) for r in json.loads(str(table.data))}
+    assert rows == {SEED.name: ("loaded", None), S09.name: ("loaded", None),
+                    "minutes.txt": ("quarantined", "not_a_target_table"),
+                    "empty.txt": ("quarantined", "empty_file")}
     assert summary["files_seen"] == 4
     assert summary["files_loaded"] == 2
     assert summary["files_quarantined"] == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 from dataclasses import asdict, dataclass
@@ -83,3 +84,30 @@ def quarantined_uris(engine: sa.Engine) -> list[str]:
                                             loc.c.source_location_key.in_(
                                                 sa.select(quarantine.c.source_location_key))))
             .order_by(loc.c.uri)).scalars())
+
+
+def recent_runs(engine: sa.Engine, limit: int = 20) -> list[dict[str, object]]:
+    """The newest ``limit`` load runs, newest first, as plain dicts (for printing or JSON)."""
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(load_run).order_by(load_run.c.load_run_key.desc())
+                            .limit(limit)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def run_line(run: dict[str, object]) -> str:
+    """One load run on one line: when, how long, what it did, where it ran."""
+    started, finished = run["started_at"], run["finished_at"]
+    took = ""
+    if isinstance(started, dt.datetime) and isinstance(finished, dt.datetime):
+        took = f", {(finished - started).total_seconds():.1f} s"
+    line = (f"run {run['load_run_key']}: {run['status']}, started "
+            f"{started:%Y-%m-%d %H:%M:%S}{took}; {run['files_seen']} seen, "
+            f"{run['files_loaded']} loaded, {run['files_unchanged']} unchanged, "
+            f"{run['files_quarantined']} quarantined, {run['files_failed']} failed, "
+            f"{run['files_gone']} gone; {run['project_rows']} project-years, "
+            f"{run['indicator_rows']} indicator targets")
+    if run.get("host"):
+        line += f"; on {run['host']} (pid {run['pid']})"
+    if run.get("message"):
+        line += f"; {run['message']}"
+    return line

@@ -11,11 +11,11 @@ from extractors.errors import ConfigurationError
 from warehouse.db import current_revision
 from warehouse.load import document_project_years, refresh_current
 from warehouse.locations import uri_key
+from warehouse.runs import recent_runs, run_line
 from warehouse.schema import (
     dim_source_document,
     fact_indicator_target,
     fact_project_year,
-    load_run,
     quarantine,
     source_location,
 )
@@ -28,7 +28,7 @@ LISTED_STRANDED = 50
 @dataclass
 class WarehouseStatus:
     revision: str | None
-    runs: list[sa.Row[tuple[object, ...]]] = field(default_factory=list)
+    runs: list[dict[str, object]] = field(default_factory=list)
     documents: dict[str, int] = field(default_factory=dict)
     locations_present: int = 0
     locations_gone: int = 0
@@ -37,11 +37,7 @@ class WarehouseStatus:
 
     def lines(self) -> list[str]:
         out = [f"schema: {self.revision or 'none'}"]
-        for r in self.runs:
-            out.append(f"run {r.load_run_key}: {r.status}, started {r.started_at:%Y-%m-%d %H:%M}"
-                       f", {r.files_seen} seen, {r.files_loaded} loaded, {r.files_unchanged} "
-                       f"unchanged, {r.files_quarantined} quarantined, {r.files_failed} failed, "
-                       f"{r.files_gone} gone")
+        out += [run_line(r) for r in self.runs]
         docs = ", ".join(f"{n} {s}" for s, n in sorted(self.documents.items())) or "none"
         out.append(f"documents: {docs}")
         out.append(f"locations: {self.locations_present} present, {self.locations_gone} gone")
@@ -55,10 +51,8 @@ class WarehouseStatus:
 
 def warehouse_status(engine: sa.Engine) -> WarehouseStatus:
     loc, doc, f = source_location, dim_source_document, fact_project_year
-    status = WarehouseStatus(current_revision(engine))
+    status = WarehouseStatus(current_revision(engine), recent_runs(engine, RECENT_RUNS))
     with engine.connect() as conn:
-        status.runs = list(conn.execute(sa.select(load_run).order_by(
-            load_run.c.load_run_key.desc()).limit(RECENT_RUNS)))
         status.documents = {s: int(n) for s, n in conn.execute(
             sa.select(doc.c.status, sa.func.count()).group_by(doc.c.status))}
         for present, n in conn.execute(sa.select(loc.c.is_present, sa.func.count())

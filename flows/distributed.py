@@ -1,0 +1,114 @@
+"""Extraction on a Dask cluster, through prefect-dask's ``DaskTaskRunner``.
+
+The flow process lists, plans, reads each file's bytes and loads; Dask workers only turn
+bytes into validated rows (``pipeline.prepare_batch``), so a worker on another machine
+needs the package installed and nothing else: no shared folder, no warehouse credentials.
+Files go out in small batches (a Prefect task costs tens of milliseconds; a batch of a few
+files is a second of work) and each batch is loaded, one transaction per file, as soon as it
+comes back, while the others are still being extracted.
+
+On Dask the per-file time limit of the local worker pool does not apply; a batch whose
+worker dies (out of memory, killed) is quarantined file by file as ``extract_crashed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from extractors.errors import ConfigurationError, Reason
+from extractors.model import SourceFile
+from flows import pipeline
+from flows.feedback import RunLog
+from flows.pool import PoolSettings
+
+#: Files per Dask task: enough work (about a second for these forms) to dwarf the task's
+#: own cost, few enough that two workers stay busy to the end of a 200-file run.
+BATCH_FILES = 4
+
+
+@dataclass(frozen=True, slots=True)
+class DaskSettings:
+    """Where extraction runs: an existing scheduler (``address``) or a local cluster of
+    ``workers`` processes started for the run."""
+
+    address: str | None = None
+    workers: int | None = None
+    memory_mb: int | None = None  # per local worker; None: Dask's default share
+
+    def __post_init__(self) -> None:
+        if (self.address is None) == (self.workers is None):
+            raise ConfigurationError("give either a Dask scheduler address (--dask) or a "
+                                     "number of local Dask workers (--dask-workers)")
+        if self.workers is not None and self.workers < 1:
+            raise ConfigurationError(f"--dask-workers must be at least 1, not {self.workers}")
+
+    def task_runner(self) -> Any:
+        """A ``DaskTaskRunner`` for these settings (one thread per worker process: the
+        extraction is CPU-bound Python)."""
+        from prefect_dask.task_runners import DaskTaskRunner
+
+        if self.address:
+            return DaskTaskRunner(address=self.address)
+        kwargs: dict[str, Any] = {"n_workers": self.workers, "threads_per_worker": 1,
+                                  "processes": True, "dashboard_address": None}
+        if self.memory_mb:
+            kwargs["memory_limit"] = f"{self.memory_mb}MB"
+        return DaskTaskRunner(cluster_kwargs=kwargs)
+
+
+def batches(jobs: Sequence[pipeline.Job], size: int = BATCH_FILES) -> Iterator[
+        list[pipeline.Job]]:
+    for start in range(0, len(jobs), size):
+        yield list(jobs[start:start + size])
+
+
+def process_on_task_runner(engine: sa.Engine, run_key: int, decided: pipeline.Plan,
+                           settings: PoolSettings, log: RunLog) -> None:
+    """The run's files through the flow's task runner (Dask): read here, extracted there in
+    batches, loaded here as each batch completes. ``settings`` (the local pool's) is unused:
+    the cluster has its own workers and limits."""
+    from prefect.futures import as_completed
+
+    from flows.etl import extract_task
+
+    log.progress.start(len(decided.problems) + len(decided.jobs))
+    try:
+        for problem in decided.problems:
+            entry = pipeline.problem_entry(problem)
+            log.record(problem.uri, pipeline.quarantine_problem(engine, run_key, problem, entry),
+                       [entry])
+        pending: dict[Any, list[tuple[pipeline.Job, SourceFile]]] = {}
+        for batch in batches(decided.jobs):
+            payload: list[tuple[SourceFile, bytes]] = []
+            sent: list[tuple[pipeline.Job, SourceFile]] = []
+            for job in batch:
+                read = pipeline.read_candidate(job.candidate)
+                if isinstance(read, pipeline.Prepared):  # unreadable here: never sent
+                    _load(engine, run_key, job, read, log)
+                else:
+                    payload.append(read)
+                    sent.append((job, read[0]))
+            if payload:
+                pending[extract_task.submit(payload)] = sent
+        for future in as_completed(list(pending)):
+            sent = pending.pop(future)
+            try:
+                items = future.result()
+            except Exception as exc:  # the worker died or the task could not run
+                items = [pipeline.failed(job.candidate, Reason.EXTRACT_CRASHED,
+                                         f"the Dask task extracting it failed: "
+                                         f"{type(exc).__name__}: {exc}") for job, _ in sent]
+            for (job, _source), item in zip(sent, items, strict=True):
+                _load(engine, run_key, job, item, log)
+    finally:
+        log.progress.close()
+
+
+def _load(engine: sa.Engine, run_key: int, job: pipeline.Job, item: pipeline.Prepared,
+          log: RunLog) -> None:
+    log.record(item.uri, pipeline.load(engine, run_key, job, item), item.file_entries,
+               item.transient)
