@@ -33,10 +33,8 @@ WAREHOUSE_ENV = "WAREHOUSE_URL"
 
 plan_task = task(name="plan", cache_policy=NO_CACHE)(pipeline.plan)
 process_task = task(name="extract-and-load", cache_policy=NO_CACHE)(process)
-#: A batch of files' bytes to validated rows, on whatever worker the task runner picks.
-extract_task = task(name="extract", cache_policy=NO_CACHE)(pipeline.prepare_batch)
 PREFECT_STEPS = Steps(plan=plan_task, process=process_task)
-#: Extraction as ``extract`` tasks on the flow's task runner (a DaskTaskRunner).
+#: Extraction on the flow's task runner's Dask cluster (a DaskTaskRunner).
 DISTRIBUTED_STEPS = Steps(plan=plan_task, process=process_on_task_runner)
 
 
