@@ -85,21 +85,18 @@ def process_on_task_runner(engine: sa.Engine, run_key: int, decided: pipeline.Pl
 
     log.progress.start(len(decided.problems) + len(decided.jobs))
     try:
-        for problem in decided.problems:
-            entry = pipeline.problem_entry(problem)
-            log.record(problem.uri, pipeline.quarantine_problem(engine, run_key, problem, entry),
-                       [entry])
-        pending: dict[Any, list[tuple[pipeline.Job, SourceFile]]] = {}
+        pipeline.quarantine_problems(engine, run_key, decided.problems, log)
+        pending: dict[Any, list[pipeline.Job]] = {}
         for batch in batches(decided.jobs, BATCH_FILES):
             payload: list[tuple[SourceFile, bytes]] = []
-            sent: list[tuple[pipeline.Job, SourceFile]] = []
+            sent: list[pipeline.Job] = []
             for job in batch:
                 read = pipeline.read_candidate(job.candidate)
                 if isinstance(read, pipeline.Prepared):  # unreadable here: never sent
-                    _load(engine, run_key, job, read, log)
+                    pipeline.load_and_record(engine, run_key, job, read, log)
                 else:
                     payload.append(read)
-                    sent.append((job, read[0]))
+                    sent.append(job)
             if payload:
                 pending[client.submit(pipeline.prepare_batch, payload, pure=False)] = sent
         done = as_completed(list(pending), loop=client.loop)  # type: ignore[no-untyped-call]
@@ -110,9 +107,9 @@ def process_on_task_runner(engine: sa.Engine, run_key: int, decided: pipeline.Pl
             except Exception as exc:  # the worker died or the task could not run
                 items = [pipeline.failed(job.candidate, Reason.EXTRACT_CRASHED,
                                          f"the Dask task extracting it failed: "
-                                         f"{type(exc).__name__}: {exc}") for job, _ in sent]
-            for (job, _source), item in zip(sent, items, strict=True):
-                _load(engine, run_key, job, item, log)
+                                         f"{type(exc).__name__}: {exc}") for job in sent]
+            for job, item in zip(sent, items, strict=True):
+                pipeline.load_and_record(engine, run_key, job, item, log)
     finally:
         log.progress.close()
 
@@ -128,9 +125,3 @@ def _task_runner_client() -> Any:
         raise ConfigurationError("distributed extraction needs a flow run whose task runner "
                                  "is a DaskTaskRunner")
     return runner.client
-
-
-def _load(engine: sa.Engine, run_key: int, job: pipeline.Job, item: pipeline.Prepared,
-          log: RunLog) -> None:
-    log.record(item.uri, pipeline.load(engine, run_key, job, item), item.file_entries,
-               item.transient)

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from extractors.errors import Reason, TerminalError, TransientError
 from extractors.files import extract_bytes, read_source
 from extractors.model import ExtractedDocument, SourceFile
+from flows.feedback import RunLog
 from flows.sources import Candidate, Listing, Problem, discover, fetch, hash_local
 from transforms.quarantine import QuarantineEntry
 from transforms.validate import Validated, validate_forms
@@ -290,6 +291,20 @@ def quarantine_problem(engine: sa.Engine, run_key: int, problem: Problem,
     entries = [entry or problem_entry(problem)]
     return with_retries(lambda: quarantine_location(engine, run_key, where, entries),
                         f"quarantining {problem.uri}", policy)
+
+
+def quarantine_problems(engine: sa.Engine, run_key: int, problems: Sequence[Problem],
+                        log: RunLog) -> None:
+    """Record every file or folder the listing or the plan could not read."""
+    for problem in problems:
+        entry = problem_entry(problem)
+        log.record(problem.uri, quarantine_problem(engine, run_key, problem, entry), [entry])
+
+
+def load_and_record(engine: sa.Engine, run_key: int, job: Job, item: Prepared,
+                    log: RunLog) -> None:
+    """Load one prepared file (its own transaction) and count its outcome."""
+    log.record(item.uri, load(engine, run_key, job, item), item.file_entries, item.transient)
 
 
 def prepare_in_process(jobs: Sequence[Job]) -> Iterator[tuple[Job, Prepared]]:

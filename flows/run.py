@@ -120,10 +120,7 @@ def process(engine: sa.Engine, run_key: int, decided: pipeline.Plan, settings: P
     extraction)."""
     log.progress.start(len(decided.problems) + len(decided.jobs))
     try:
-        for problem in decided.problems:
-            entry = pipeline.problem_entry(problem)
-            log.record(problem.uri, pipeline.quarantine_problem(engine, run_key, problem, entry),
-                       [entry])
+        pipeline.quarantine_problems(engine, run_key, decided.problems, log)
         jobs = decided.jobs
         with contextlib.closing(run_pool([j.candidate for j in jobs], work,
                                          settings)) as results:
@@ -134,8 +131,7 @@ def process(engine: sa.Engine, run_key: int, decided: pipeline.Plan, settings: P
                                            result.message)
                 else:
                     item = result
-                log.record(item.uri, pipeline.load(engine, run_key, job, item),
-                           item.file_entries, item.transient)
+                pipeline.load_and_record(engine, run_key, job, item, log)
     finally:
         log.progress.close()
 
