@@ -182,16 +182,24 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    from warehouse.db import current_revision, head_revision, make_engine
+    from warehouse import db
     from warehouse.lock import run_lock
 
-    engine = make_engine(_db_url(args))
-    if args.action == "upgrade":
-        from warehouse.db import ensure_schema
-
+    engine = db.make_engine(_db_url(args))
+    if args.action == "current":
+        db.check_not_ahead(engine)
+    elif args.action == "upgrade":
         with run_lock(engine, wait=True):
-            ensure_schema(engine)
-    print(f"warehouse schema: {current_revision(engine) or 'none'} (newest: {head_revision()})")
+            db.upgrade(engine, args.revision or "head")
+    elif args.revision is None:
+        print("db downgrade needs the revision to go down to (base removes everything): "
+              f"one of base, {', '.join(db.known_revisions())}", file=sys.stderr)
+        return ExitCode.ERROR
+    else:
+        with run_lock(engine, wait=True):
+            db.downgrade(engine, args.revision)
+    print(f"warehouse schema: {db.current_revision(engine) or 'none'} "
+          f"(newest: {db.head_revision()})")
     return ExitCode.OK
 
 
@@ -405,8 +413,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help="manage the warehouse schema",
                         epilog="examples: targets-etl db current; targets-etl db upgrade --db "
-                        "postgresql+psycopg://etl@db/wh")
-    db.add_argument("action", choices=["upgrade", "current"])
+                        "postgresql+psycopg://etl@db/wh; targets-etl db downgrade 0004")
+    db.add_argument("action", choices=["upgrade", "downgrade", "current"],
+                    help="upgrade to REV (default: newest); downgrade to REV (base: empty); "
+                    "current: the warehouse's revision")
+    db.add_argument("revision", nargs="?", metavar="REV",
+                    help="a revision (0001, 0002, …), base or head")
     _common(db)
     db.set_defaults(func=cmd_db)
 

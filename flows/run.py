@@ -39,6 +39,7 @@ from warehouse.db import (
     ensure_schema,
     make_engine,
 )
+from warehouse.level_classes import refresh_level_classes
 from warehouse.load import refresh_documents
 from warehouse.locations import mark_gone, refresh_document_uris, years_at
 from warehouse.lock import run_lock
@@ -169,6 +170,14 @@ def shielded() -> Iterator[None]:
             signal.signal(s, handler)
 
 
+def _prepare_warehouse(engine: sa.Engine) -> None:
+    """The newest schema, and the canonical level classes of the shipped data on every
+    indicator already loaded (a spelling added to the data applies without a re-import)."""
+    ensure_schema(engine)
+    with engine.begin() as conn:
+        refresh_level_classes(conn)
+
+
 def _count_years(engine: sa.Engine, listing: pipeline.Listing, years: frozenset[int],
                  outcome: RunOutcome) -> None:
     """A backfill's answer per year asked for: the forms the listed documents print."""
@@ -204,7 +213,7 @@ def run_etl(request: RunRequest, steps: Steps = Steps(), report: Report = report
     try:
         with_retries(lambda: check_reachable(engine), "connecting", FIRST_CONTACT)
         with run_lock(engine, wait=request.wait):
-            with_retries(lambda: ensure_schema(engine), "migrating the warehouse",
+            with_retries(lambda: _prepare_warehouse(engine), "migrating the warehouse",
                          RetryPolicy())
             run_key = with_retries(lambda: start_run(engine), "opening a load run",
                                    RetryPolicy())

@@ -74,7 +74,7 @@ def test_warehouse_lost_mid_load_is_retried_then_fails_cleanly(pg_url: str) -> N
     db_name = engine.url.database
 
     def cut(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.startswith("INSERT INTO fact_indicator_target"):
+        if statement.startswith("INSERT INTO fact_project_year"):  # mid-load
             with admin.connect() as a:
                 a.execute(sa.text(f'ALTER DATABASE "{db_name}" WITH ALLOW_CONNECTIONS false'))
                 a.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "

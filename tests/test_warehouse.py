@@ -31,6 +31,8 @@ V_PROJECT_YEAR_COLUMNS = [
     "long_term_goal", "mid_term_budget_yuan", "carryover_yuan", "extra_fields",
     # extracted narratives v1 never stored
     "measures", "implementation_plan",
+    # comparable across templates and years (issue 10)
+    "annual_budget_yuan", "project_key", "unit_key", "layout",
 ]
 V_INDICATOR_TARGET_COLUMNS = [
     "year", "unit_name", "project_name", "level1", "level2", "level3", "target_raw",
@@ -38,12 +40,14 @@ V_INDICATOR_TARGET_COLUMNS = [
     "source_uri", "source_page",
     # contract v2
     "period", "weight", "remarks", "explanation", "extra",
+    # comparable across templates and years (issue 10)
+    "project_key", "unit_key", "layout", "indicator_key", "level1_std", "level2_std",
 ]
 TABLES = ["dim_indicator", "dim_project", "dim_source_document", "dim_unit", "dim_year",
           "fact_indicator_target", "fact_project_year", "load_run", "quarantine",
           "source_location"]
-VIEWS = ["v_indicator_target", "v_indicator_target_history", "v_project_year",
-         "v_project_year_history"]
+VIEWS = ["v_budget_reconciliation", "v_indicator_target", "v_indicator_target_history",
+         "v_project_year", "v_project_year_history"]
 
 
 def run_files(engine: sa.Engine, paths: Sequence[str | Path], force: bool = False) -> RunSummary:

@@ -15,7 +15,8 @@ import pandas as pd
 
 from extractors.errors import Reason
 from extractors.model import Extra, Form
-from extractors.vocabulary import is_personal_label
+from extractors.profiles.level_classes import classify_levels
+from extractors.vocabulary import PROFILES, is_personal_label
 from transforms.quarantine import QuarantineEntry
 from transforms.targets import normalise_target
 from transforms.text import join_cell, join_paragraphs, key
@@ -40,11 +41,12 @@ PROJECT_COLUMNS = (
     "form_index", "form_page", "layout", "year", "unit_nk", "project_nk", *SHORT_FIELDS,
     "project_attribute",
     "planned_start", "planned_end", "includes_gov_procurement",
-    *(f"{m}_yuan" for m in MONEY_FIELDS), *NARRATIVE_FIELDS, "extra_fields",
+    *(f"{m}_yuan" for m in MONEY_FIELDS), "annual_budget_yuan", *NARRATIVE_FIELDS,
+    "extra_fields",
 )
 INDICATOR_COLUMNS = (
     "form_index", "row_index", "indicator_nk", "period", "level1", "level2", "level3",
-    "target_raw",
+    "level1_std", "level2_std", "target_raw",
     "target_operator", "target_value", "target_value_high", "target_unit", "target_text",
     "weight", "remarks", "explanation", "extra", "source_page",
 )
@@ -97,8 +99,20 @@ def project_record(index: int, form: Form) -> dict[str, Any]:
         value = _parsed(Reason.BAD_MONEY, f"{name}_yuan", f.get(name),
                         partial(parse_money, unit=form.money_unit))
         record[f"{name}_yuan"] = None if value is None else float(value)
+    record["annual_budget_yuan"] = annual_budget(record, form)
     record["extra_fields"] = extra_dict(form.extra_fields)
     return record
+
+
+def annual_budget(record: dict[str, Any], form: Form) -> float | None:
+    """The fiscal year's budget, whatever the template calls it: the first amount printed
+    among the profile's ``annual_budget`` fields (项目当年预算; 年度资金总额 where only that is
+    printed), so budgets compare across templates."""
+    for name in PROFILES[form.layout].annual_budget:
+        value = record.get(f"{name}_yuan")
+        if value is not None:
+            return float(value)
+    return None
 
 
 def unit_natural_key(unit: str | None) -> str:
@@ -132,10 +146,12 @@ def indicator_records(index: int, form: Form) -> list[dict[str, Any]]:
         raw = join_cell(row.target_raw) or ""
         target = normalise_target(raw, join_cell(row.operator_cell), join_cell(row.unit_cell))
         levels = (join_cell(row.level1), join_cell(row.level2), join_cell(row.level3))
+        level1_std, level2_std = classify_levels(levels[0], levels[1])
         out.append({
             "form_index": index, "row_index": n,
             "indicator_nk": indicator_natural_key(form.layout, *levels), "period": row.period,
-            "level1": levels[0], "level2": levels[1], "level3": levels[2], "target_raw": raw,
+            "level1": levels[0], "level2": levels[1], "level3": levels[2],
+            "level1_std": level1_std, "level2_std": level2_std, "target_raw": raw,
             "target_operator": target.operator,
             "target_value": None if target.value is None else float(target.value),
             "target_value_high": None if target.value_high is None else float(target.value_high),

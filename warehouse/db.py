@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import json
 import os
 import shlex
 import socket
@@ -198,6 +199,11 @@ def _sqlite_pragmas(busy_timeout_s: float) -> Any:
     return on_connect
 
 
+def json_text(value: Any) -> str:
+    """JSON as an analyst reads it in sqlite3 or psql: Chinese text, not \\u escapes."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def make_engine(url: str = DEFAULT_URL,
                 settings: WarehouseSettings = DEFAULT_SETTINGS) -> sa.Engine:
     """An engine for ``url``: SQLite with foreign keys, WAL and a busy timeout; PostgreSQL
@@ -211,7 +217,8 @@ def make_engine(url: str = DEFAULT_URL,
         _check_sqlite_path(parsed)
     connect_args = _pg_connect_args(parsed, settings) if postgres else {}
     try:
-        engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+        engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args,
+                                  json_serializer=json_text)
     except ImportError as exc:
         if not postgres:
             raise ConfigurationError(f"this Python has no sqlite3 module ({first_line(exc)}): "
@@ -388,18 +395,49 @@ def _migrate(engine: sa.Engine, step: Callable[[Config], None]) -> None:
                 raise RuntimeError(f"migration left dangling foreign keys: {broken[:5]}")
 
 
+def known_revisions() -> list[str]:
+    """Every revision this code knows, oldest first."""
+    script = ScriptDirectory.from_config(_alembic_config())
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def check_not_ahead(engine: sa.Engine) -> str | None:
+    """The warehouse's revision; a :class:`ConfigurationError` when a newer targets-etl
+    migrated it (this code cannot know what that schema means, so it must not write)."""
+    current = current_revision(engine)
+    if current is not None and current not in known_revisions():
+        raise ConfigurationError(
+            f"the warehouse {safe_url(engine.url)} has schema revision {current}, newer than "
+            f"this targets-etl knows (newest {head_revision()}): upgrade targets-etl, or "
+            f"run `targets-etl db downgrade {head_revision()}` with the newer version")
+    return current
+
+
+def _check_revision(revision: str) -> None:
+    if revision not in ("head", "base") and revision not in known_revisions():
+        raise ConfigurationError(f"unknown schema revision {revision!r}: one of base, "
+                                 f"{', '.join(known_revisions())} or head")
+
+
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     """Apply the Alembic migrations up to ``revision`` in one transaction."""
+    _check_revision(revision)
+    check_not_ahead(engine)
     _migrate(engine, lambda cfg: command.upgrade(cfg, revision))
 
 
 def downgrade(engine: sa.Engine, revision: str) -> None:
+    """Undo migrations down to ``revision`` (``base`` removes everything), in one
+    transaction; what the removed columns held is lost."""
+    _check_revision(revision)
+    check_not_ahead(engine)
     _migrate(engine, lambda cfg: command.downgrade(cfg, revision))
 
 
 def ensure_schema(engine: sa.Engine) -> None:
-    """Bring the warehouse to the newest schema (a new, empty database just works)."""
-    if current_revision(engine) != head_revision():
+    """Bring the warehouse to the newest schema (a new, empty database just works); refuse
+    one whose schema is ahead of this code."""
+    if check_not_ahead(engine) != head_revision():
         upgrade(engine)
 
 

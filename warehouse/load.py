@@ -13,13 +13,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from extractors.model import ExtractedDocument, SourceFile
 from transforms.quarantine import QuarantineEntry
 from transforms.validate import Validated
+from warehouse.dialects import writer_for
 from warehouse.locations import (
     Sighting,
     clear_location_quarantine,
@@ -41,7 +42,8 @@ from warehouse.schema import (
 
 Status = Literal["loaded", "partial", "quarantined"]
 PROJECT_FACT_COLUMNS = (
-    "supervising_dept", "project_category", "performance_type", "planned_start", "planned_end",
+    "annual_budget_yuan", "supervising_dept", "project_category", "performance_type",
+    "planned_start", "planned_end",
     "includes_gov_procurement", "total_budget_yuan", "current_year_budget_yuan",
     "prior_year_budget_yuan", "prior_year_executed_yuan", "fiscal_appropriation_yuan",
     "other_funds_yuan", "overview", "basis", "necessity", "overall_goal",
@@ -88,12 +90,15 @@ def _plain(value: Any) -> Any:
 def _insert_missing(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
                     unique: str) -> None:
     """Insert rows whose ``unique`` column is new; leave existing rows (and keys) alone."""
-    if not rows:
-        return
-    dialect = conn.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(table).on_conflict_do_nothing(index_elements=[unique])
-    conn.execute(stmt, rows)
+    writer_for(conn).insert_missing(conn, table, rows, unique)
+
+
+def _cells(values: pd.Series) -> list[Any]:
+    """A column as plain Python values for the driver, NaN/NaT/NA as None (column-wise: a
+    per-cell conversion was most of the load time of a large document)."""
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub":
+        return [None if v != v else v for v in values.tolist()]
+    return [_plain(v) for v in values.tolist()]
 
 
 def _keys(conn: sa.Connection, table: sa.Table, key_col: str, unique: str,
@@ -222,7 +227,9 @@ def upsert_dimensions(conn: sa.Connection, projects: pd.DataFrame,
                  projects["year"], strict=True)}
     layout_of = dict(zip(projects["form_index"], projects["layout"], strict=True))
     ind_rows = {r.indicator_nk: {"layout": layout_of[r.form_index], "level1": r.level1,
-                                 "level2": r.level2, "level3": r.level3}
+                                 "level2": r.level2, "level3": r.level3,
+                                 "level1_std": _plain(r.level1_std),
+                                 "level2_std": _plain(r.level2_std)}
                 for r in indicators.itertuples()}
     _insert_missing(conn, dim_indicator, [{"natural_key": k, **v} for k, v in ind_rows.items()],
                     "natural_key")
@@ -301,37 +308,47 @@ def load_document(engine: sa.Engine, run_key: int, source: SourceFile,
 
 def _insert_project_facts(conn: sa.Connection, doc_key: int, projects: pd.DataFrame,
                           forms: dict[int, tuple[int, int, int]]) -> dict[int, int]:
-    """Insert the project-year facts; returns ``form_index → project_year_key``."""
-    out: dict[int, int] = {}
-    for rec in projects.to_dict("records"):
-        form_index = int(rec["form_index"])
+    """Insert the project-year facts in one batched statement; returns ``form_index →
+    project_year_key``."""
+    if not len(projects):
+        return {}
+    rows: list[dict[str, Any]] = []
+    columns = {c: _cells(projects[c]) for c in (*PROJECT_FACT_COLUMNS, "form_index",
+                                                  "form_page", "layout")}
+    for i in range(len(projects)):
+        form_index = int(columns["form_index"][i])
         if form_index not in forms:
             continue
         unit_key, project_key, year = forms[form_index]
-        values = {c: _plain(rec[c]) for c in PROJECT_FACT_COLUMNS}
-        result = conn.execute(fact_project_year.insert().values(
-            project_key=project_key, year_key=year, unit_key=unit_key,
-            source_document_key=doc_key, form_index=form_index,
-            form_page=int(rec["form_page"]), layout=rec["layout"], is_current=False, **values,
-        ).returning(fact_project_year.c.project_year_key))
-        out[form_index] = int(result.scalar_one())
-    return out
+        rows.append({
+            "project_key": project_key, "year_key": year, "unit_key": unit_key,
+            "source_document_key": doc_key, "form_index": form_index,
+            "form_page": int(columns["form_page"][i]), "layout": columns["layout"][i],
+            "is_current": False, **{c: columns[c][i] for c in PROJECT_FACT_COLUMNS}})
+    if not rows:
+        return {}
+    f = fact_project_year
+    result = conn.execute(f.insert().returning(f.c.form_index, f.c.project_year_key,
+                                               sort_by_parameter_order=True), rows)
+    return {int(form_index): int(key) for form_index, key in result}
 
 
 def _insert_indicator_facts(conn: sa.Connection, indicators: pd.DataFrame,
                             py_keys: dict[int, int], ind_keys: dict[str, int]) -> int:
+    """Insert the indicator rows of the forms that were loaded, through the dialect's bulk
+    path (COPY on PostgreSQL)."""
     if not len(indicators) or not py_keys:
         return 0
-    fact_rows = []
-    for rec in indicators.to_dict("records"):
-        form_index = int(rec["form_index"])
-        if form_index not in py_keys:
-            continue
-        nk = rec["indicator_nk"]
-        fact_rows.append({
-            "project_year_key": py_keys[form_index], "indicator_key": ind_keys[nk],
-            "row_index": int(rec["row_index"]),
-            **{c: _plain(rec[c]) for c in TARGET_FACT_COLUMNS}})
-    if fact_rows:
-        conn.execute(fact_indicator_target.insert(), fact_rows)
-    return len(fact_rows)
+    kept = indicators[indicators["form_index"].isin(list(py_keys))]
+    if not len(kept):
+        return 0
+    columns = ("project_year_key", "indicator_key", "row_index", *TARGET_FACT_COLUMNS)
+    cells = [
+        [py_keys[int(i)] for i in kept["form_index"].tolist()],
+        [ind_keys[nk] for nk in kept["indicator_nk"].tolist()],
+        [int(r) for r in kept["row_index"].tolist()],
+        *(_cells(kept[c]) for c in TARGET_FACT_COLUMNS),
+    ]
+    rows = list(zip(*cells, strict=True))
+    writer_for(conn).bulk_insert(conn, fact_indicator_target, columns, rows)
+    return len(rows)

@@ -1,5 +1,8 @@
 """The star schema as SQLAlchemy Core tables (the Alembic migrations create exactly these).
 
+What each table and column means (and each table's grain) is in ``catalog.toml``, put on
+the metadata by :func:`warehouse.catalog.document` at the end of this module.
+
 Every dimension has an integer surrogate ``<entity>_key`` and a unique ``natural_key`` (the
 NFKC, whitespace-free spelling of what identifies it), so a re-run finds the same row
 instead of adding one. Money is ``NUMERIC(18, 2)`` in yuan.
@@ -9,6 +12,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+
+from warehouse.catalog import document
 
 metadata = sa.MetaData(
     naming_convention={
@@ -45,7 +50,6 @@ load_run = sa.Table(
     sa.Column("files_gone", sa.Integer, nullable=False, server_default="0"),
     sa.Column("host", sa.String(255)),
     sa.Column("pid", sa.Integer),
-    comment="Grain: one run of the ETL (audit).",
 )
 
 dim_source_document = sa.Table(
@@ -66,8 +70,6 @@ dim_source_document = sa.Table(
     sa.Column("load_run_key", sa.Integer, sa.ForeignKey("load_run.load_run_key"),
               nullable=False),
     sa.Column("loaded_at", Timestamp, nullable=False),
-    comment="Grain: one document, by its bytes (natural key: sha256); the same bytes at "
-    "another path or URL are another source_location of the same document.",
 )
 
 source_location = sa.Table(
@@ -89,8 +91,6 @@ source_location = sa.Table(
               nullable=False),
     sa.Column("last_seen_run_key", sa.Integer, sa.ForeignKey("load_run.load_run_key"),
               nullable=False),
-    comment="Grain: one place (path or URL) a document was seen; source_document_key is null "
-    "while the file there could not be read.",
 )
 
 dim_unit = sa.Table(
@@ -98,7 +98,6 @@ dim_unit = sa.Table(
     sa.Column("unit_key", sa.Integer, primary_key=True),
     sa.Column("natural_key", sa.Text, nullable=False, unique=True),
     sa.Column("unit_name", sa.Text, nullable=False),
-    comment="Grain: one budget unit (申报单位 / 实施单位).",
 )
 
 dim_project = sa.Table(
@@ -108,14 +107,12 @@ dim_project = sa.Table(
     sa.Column("unit_key", sa.Integer, sa.ForeignKey("dim_unit.unit_key"), nullable=False,
               index=True),
     sa.Column("project_name", sa.Text, nullable=False),
-    comment="Grain: one project of one unit (natural key: unit + project name).",
 )
 
 dim_year = sa.Table(
     "dim_year", metadata,
     sa.Column("year_key", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("year", sa.Integer, nullable=False, unique=True),
-    comment="Grain: one fiscal year; year_key is the year itself (a stable smart key).",
 )
 
 dim_indicator = sa.Table(
@@ -126,7 +123,9 @@ dim_indicator = sa.Table(
     sa.Column("level1", sa.Text, nullable=False),
     sa.Column("level2", sa.Text, nullable=False),
     sa.Column("level3", sa.Text, nullable=False),
-    comment="Grain: one indicator (layout + its three levels).",
+    # canonical classes (migration 0005), from extractors/profiles/classes/levels.toml
+    sa.Column("level1_std", sa.String(40)),
+    sa.Column("level2_std", sa.String(40)),
 )
 
 fact_project_year = sa.Table(
@@ -173,12 +172,12 @@ fact_project_year = sa.Table(
     sa.Column("measures", sa.Text),
     sa.Column("implementation_plan", sa.Text),
     sa.Column("extra_fields", JsonObject),
+    # comparable across templates (migration 0005)
+    sa.Column("annual_budget_yuan", Money),
     sa.UniqueConstraint("project_key", "year_key", "source_document_key",
                         name="uq_fact_project_year_project_year_document"),
     sa.Index("uq_fact_project_year_current", "project_key", "year_key", unique=True,
              sqlite_where=sa.text("is_current"), postgresql_where=sa.text("is_current")),
-    comment="Grain: one project in one fiscal year as published in one document; exactly one "
-    "row per project-year is current (is_current), the others are superseded versions.",
 )
 
 fact_indicator_target = sa.Table(
@@ -205,8 +204,6 @@ fact_indicator_target = sa.Table(
     sa.Column("extra", JsonObject),
     sa.UniqueConstraint("project_year_key", "row_index",
                         name="uq_fact_indicator_target_row"),
-    comment="Grain: one indicator row of one project in one year (a row printed twice in a "
-    "form stays two rows, ordered by row_index).",
 )
 
 quarantine = sa.Table(
@@ -236,5 +233,6 @@ quarantine = sa.Table(
     sa.Column("check_name", sa.Text),
     sa.Column("failing_value", sa.Text),
     sa.Column("quarantined_at", Timestamp, nullable=False),
-    comment="Grain: one thing not loaded (a file, a form or an indicator row), with its reason.",
 )
+
+document(metadata)

@@ -22,6 +22,9 @@ Schema (``schema = 1``; every key not marked optional is required)::
     [refused_titles]                  # optional: a quarantine reason → title regexes of
     self_evaluation_table = ["…"]     # tables of the family that are no target tables
     money_unit = "yuan"               # yuan | wan_yuan: when no label prints （元）/（万元）
+    annual_budget = ["current_year_budget"]  # optional: the money fields that hold the
+                                      # fiscal year's budget, preferred first (the
+                                      # warehouse's annual_budget_yuan); default as shown
     personal_data_words = ["电话"]     # optional: a printed label or column heading holding
                                       # one of these words holds personal data: never kept
     sign_off_labels = ["审核意见"]      # optional: labels of the sign-off rows printed under
@@ -169,6 +172,8 @@ class Profile:
     personal_data_words: tuple[str, ...] = ()
     #: Labels of the sign-off rows under the indicator table
     sign_off_labels: tuple[str, ...] = ()
+    #: The money fields holding the fiscal year's budget, preferred first
+    annual_budget: tuple[str, ...] = ("current_year_budget",)
 
     def level2_map(self) -> dict[str, tuple[str, ...]]:
         return dict(self.level2)
@@ -344,7 +349,8 @@ def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
     c = _Checker(source)
     c.keys(data, "", ("schema", "name", "titles", "money_unit", "labels", "indicators",
                       "levels"), ("description", "title_patterns", "refused_titles",
-                                   "personal_data_words", "sign_off_labels"))
+                                   "personal_data_words", "sign_off_labels",
+                                   "annual_budget"))
     if data["schema"] != SCHEMA_VERSION or isinstance(data["schema"], bool):
         raise c.fail("schema", f"unsupported schema version (expected {SCHEMA_VERSION})",
                      data["schema"])
@@ -355,13 +361,14 @@ def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
     if not isinstance(description, str):
         raise c.fail("description", "expected a string", description)
     level1, level2 = _levels(c, data["levels"])
+    labels = _labels(c, data["labels"])
     return Profile(
         name=name,
         source=source,
         titles=c.texts(data["titles"], "titles"),
         money_unit=cast(MoneyUnit, c.choice(data["money_unit"], "money_unit", MONEY_UNITS,
                                             "money unit")),
-        labels=_labels(c, data["labels"]),
+        labels=labels,
         indicators=_indicators(c, data["indicators"]),
         level1=level1,
         level2=level2,
@@ -372,7 +379,21 @@ def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
                              if "personal_data_words" in data else ()),
         sign_off_labels=(c.texts(data["sign_off_labels"], "sign_off_labels")
                          if "sign_off_labels" in data else ()),
+        annual_budget=(_annual_budget(c, data["annual_budget"], labels)
+                       if "annual_budget" in data else ("current_year_budget",)),
     )
+
+
+def _annual_budget(c: _Checker, value: object, labels: tuple[LabelSpec, ...]
+                   ) -> tuple[str, ...]:
+    """Money fields that one of the profile's own money labels fills."""
+    money = {label.field for label in labels if label.kind == "money"}
+    names = c.texts(value, "annual_budget")
+    for i, name in enumerate(names):
+        if name not in money:
+            raise c.fail(f"annual_budget[{i}]", f"not a money field of this profile's labels "
+                         f"(one of {sorted(f for f in money if f)})", name)
+    return names
 
 
 def load_profile(path: Path) -> Profile:
