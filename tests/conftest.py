@@ -36,6 +36,16 @@ def _pg_admin() -> sa.Engine | None:
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL database for one test, dropped afterwards."""
+    yield from scratch_database()
+
+
+@pytest.fixture(scope="module")
+def pg_url_module() -> Iterator[str]:
+    """A fresh PostgreSQL database shared by the tests of one module (read-only tests)."""
+    yield from scratch_database()
+
+
+def scratch_database() -> Iterator[str]:
     admin = _pg_admin()
     assert admin is not None
     name = f"targets_etl_test_{uuid.uuid4().hex[:12]}"

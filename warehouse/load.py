@@ -87,30 +87,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _insert_missing(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
-                    unique: str) -> None:
-    """Insert rows whose ``unique`` column is new; leave existing rows (and keys) alone."""
-    writer_for(conn).insert_missing(conn, table, rows, unique)
-
-
 def _cells(values: pd.Series) -> list[Any]:
     """A column as plain Python values for the driver, NaN/NaT/NA as None (column-wise: a
     per-cell conversion was most of the load time of a large document)."""
-    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub":
+    dtype = values.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
         return [None if v != v else v for v in values.tolist()]
-    return [_plain(v) for v in values.tolist()]
-
-
-def _keys(conn: sa.Connection, table: sa.Table, key_col: str, unique: str,
-          values: Iterable[Any]) -> dict[Any, int]:
-    wanted = list(set(values))
-    out: dict[Any, int] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        rows = conn.execute(sa.select(table.c[unique], table.c[key_col])
-                            .where(table.c[unique].in_(chunk)))
-        out.update({r[0]: r[1] for r in rows})
-    return out
+    if isinstance(dtype, np.dtype) and dtype.kind == "M":
+        return [None if v is pd.NaT else v.date() for v in values.tolist()]
+    return list(values.to_numpy(dtype=object, na_value=None))  # type: ignore[call-overload]
 
 
 def upsert_source_document(conn: sa.Connection, source: SourceFile, run_key: int,
@@ -211,29 +196,30 @@ def upsert_dimensions(conn: sa.Connection, projects: pd.DataFrame,
                                                          dict[str, int]]:
     """Dimension keys for every form (``form_index → (unit, project, year)``) and indicator
     (natural key → key). Natural keys come with the frames (``transforms.frames``)."""
+    writer = writer_for(conn)
     units = dict(zip(projects["unit_nk"], projects["unit_name"], strict=True))
-    _insert_missing(conn, dim_unit, [{"natural_key": k, "unit_name": v}
-                                     for k, v in units.items()], "natural_key")
-    unit_keys = _keys(conn, dim_unit, "unit_key", "natural_key", units)
-    _insert_missing(conn, dim_project, [
-        {"natural_key": nk, "unit_key": unit_keys[u], "project_name": p}
-        for nk, u, p in zip(projects["project_nk"], projects["unit_nk"],
-                            projects["project_name"], strict=True)], "natural_key")
-    project_keys = _keys(conn, dim_project, "project_key", "natural_key", projects["project_nk"])
+    unit_keys = writer.insert_missing(conn, dim_unit, [
+        {"natural_key": k, "unit_name": v} for k, v in units.items()], "natural_key", "unit_key")
+    project_rows = {nk: {"natural_key": nk, "unit_key": unit_keys[u], "project_name": p}
+                    for nk, u, p in zip(projects["project_nk"], projects["unit_nk"],
+                                        projects["project_name"], strict=True)}
+    project_keys = writer.insert_missing(conn, dim_project, list(project_rows.values()),
+                                         "natural_key", "project_key")
     years = {int(y) for y in projects["year"]}
-    _insert_missing(conn, dim_year, [{"year_key": y, "year": y} for y in years], "year")
+    writer.insert_missing(conn, dim_year, [{"year_key": y, "year": y} for y in years], "year",
+                          "year_key")
     forms = {int(i): (unit_keys[u], project_keys[p], int(y)) for i, u, p, y in
              zip(projects["form_index"], projects["unit_nk"], projects["project_nk"],
                  projects["year"], strict=True)}
     layout_of = dict(zip(projects["form_index"], projects["layout"], strict=True))
-    ind_rows = {r.indicator_nk: {"layout": layout_of[r.form_index], "level1": r.level1,
-                                 "level2": r.level2, "level3": r.level3,
-                                 "level1_std": _plain(r.level1_std),
-                                 "level2_std": _plain(r.level2_std)}
-                for r in indicators.itertuples()}
-    _insert_missing(conn, dim_indicator, [{"natural_key": k, **v} for k, v in ind_rows.items()],
-                    "natural_key")
-    return forms, _keys(conn, dim_indicator, "indicator_key", "natural_key", ind_rows)
+    names = ("level1", "level2", "level3", "level1_std", "level2_std")
+    ind_rows = {nk: {"natural_key": nk, "layout": layout_of[form],
+                     **dict(zip(names, levels, strict=True))}
+                for nk, form, *levels in zip(
+                    indicators["indicator_nk"].tolist(), indicators["form_index"].tolist(),
+                    *(_cells(indicators[c]) for c in names), strict=True)}
+    return forms, writer.insert_missing(conn, dim_indicator, list(ind_rows.values()),
+                                        "natural_key", "indicator_key")
 
 
 def quarantine_rows(entries: Sequence[QuarantineEntry], uri: str, sha256: str | None,

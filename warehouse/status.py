@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from extractors.errors import ConfigurationError
 from warehouse.db import current_revision
+from warehouse.level_classes import UnclassifiedHeading, unclassified_headings
 from warehouse.load import document_project_years, refresh_current
 from warehouse.locations import uri_key
 from warehouse.runs import recent_runs, run_line
@@ -34,6 +35,8 @@ class WarehouseStatus:
     locations_gone: int = 0
     stranded: list[str] = field(default_factory=list)  # current rows, no present location
     quarantined: int = 0
+    #: printed level headings no canonical class covers (level1_std / level2_std null)
+    unclassified: list[UnclassifiedHeading] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"schema: {self.revision or 'none'}"]
@@ -46,6 +49,11 @@ class WarehouseStatus:
             out.append(f"documents no longer at any source (their rows stay current until "
                        f"`targets-etl retire URI`): {len(self.stranded)}")
             out += [f"  {uri}" for uri in self.stranded[:LISTED_STRANDED]]
+        if self.unclassified:
+            out.append(f"level headings with no canonical class (add their stem to "
+                       f"extractors/profiles/classes/levels.toml): {len(self.unclassified)}")
+            out += [f"  level {h.level}: {h.heading} ({h.indicators} indicators)"
+                    for h in self.unclassified[:LISTED_STRANDED]]
         return out
 
 
@@ -70,6 +78,7 @@ def warehouse_status(engine: sa.Engine) -> WarehouseStatus:
             .order_by(doc.c.uri)).scalars())
         status.quarantined = int(conn.execute(sa.select(sa.func.count())
                                               .select_from(quarantine)).scalar_one())
+        status.unclassified = unclassified_headings(conn)
     return status
 
 

@@ -25,12 +25,23 @@ class Writer(Protocol):
     name: str
 
     def insert_missing(self, conn: sa.Connection, table: sa.Table, rows: Sequence[Row],
-                       unique: str) -> None:
-        """Insert the rows whose ``unique`` column is new; existing rows and keys stay."""
+                       unique: str, key: str) -> dict[Any, int]:
+        """Insert the rows whose ``unique`` column is new (existing rows and their keys stay)
+        and return the surrogate ``key`` of every row's ``unique`` value."""
 
     def bulk_insert(self, conn: sa.Connection, table: sa.Table, columns: Sequence[str],
                     rows: Sequence[Sequence[Any]]) -> None:
         """Insert ``rows`` (tuples in ``columns`` order) as fast as the database allows."""
+
+
+def insert_returning(conn: sa.Connection, insert: Any, table: sa.Table, rows: Sequence[Row],
+                     unique: str, key: str) -> dict[Any, int]:
+    """``insert`` (an ``ON CONFLICT DO NOTHING`` construct of the dialect) with the new keys
+    returned, batched by SQLAlchemy's insertmanyvalues; keys of rows that existed are left
+    to the caller."""
+    stmt = insert.on_conflict_do_nothing(index_elements=[unique]).returning(
+        table.c[unique], table.c[key])
+    return {u: int(k) for u, k in conn.execute(stmt, list(rows))}
 
 
 def writer_for(conn: sa.Connection | sa.Engine) -> Writer:

@@ -8,17 +8,23 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
 
-from warehouse.dialects import Row
+from warehouse.dialects import Row, insert_returning
 
 
 class SQLiteWriter:
     name = "sqlite"
 
     def insert_missing(self, conn: sa.Connection, table: sa.Table, rows: Sequence[Row],
-                       unique: str) -> None:
-        if rows:
-            conn.execute(sqlite.insert(table).on_conflict_do_nothing(index_elements=[unique]),
-                         list(rows))
+                       unique: str, key: str) -> dict[Any, int]:
+        if not rows:
+            return {}
+        out = insert_returning(conn, sqlite.insert(table), table, rows, unique, key)
+        wanted = list({r[unique] for r in rows} - set(out))
+        for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit is 999+
+            chunk = wanted[start:start + 500]
+            out.update((u, int(k)) for u, k in conn.execute(
+                sa.select(table.c[unique], table.c[key]).where(table.c[unique].in_(chunk))))
+        return out
 
     def bulk_insert(self, conn: sa.Connection, table: sa.Table, columns: Sequence[str],
                     rows: Sequence[Sequence[Any]]) -> None:
@@ -40,8 +46,9 @@ def _json_cells(row: Sequence[Any], positions: Sequence[int]) -> tuple[Any, ...]
 
     out = list(row)
     for i in positions:
-        if out[i] is not None:
-            out[i] = json_text(out[i])
+        value = out[i]
+        if value is not None:
+            out[i] = "{}" if value == {} else json_text(value)  # most rows print no extra
     return tuple(out)
 
 
